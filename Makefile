@@ -1,0 +1,47 @@
+# ukrun: `make demo` and `make test` do everything on a fresh Debian 12 machine (as root).
+GO        ?= go
+BIN       := bin
+GOFLAGS_STATIC := CGO_ENABLED=0
+export PATH := /usr/local/go/bin:$(PATH)
+
+.PHONY: all build deps demo test unit integration bench fuzz vet clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build:
+	$(GO) build -o $(BIN)/ukrun ./cmd/ukrun
+	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukinit ./cmd/ukinit
+	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/testapp ./test/testapp
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l cmd internal test)" || { gofmt -l cmd internal test; echo "gofmt needed"; exit 1; }
+
+unit:
+	$(GO) test -count=1 ./internal/... ./cmd/...
+
+# Fuzz each parser briefly; `make fuzz FUZZTIME=5m` for longer.
+FUZZTIME ?= 5s
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/config
+	$(GO) test -run '^$$' -fuzz '^FuzzParseVM$$' -fuzztime $(FUZZTIME) ./internal/oci
+
+integration: build
+	$(GO) test -count=1 -p 1 -timeout 40m -v ./test/integration/ 2>&1 | tee $(BIN)/integration.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)' ; \
+	  exit $${PIPESTATUS[0]}
+
+test: deps build vet unit
+	$(MAKE) fuzz
+	$(MAKE) integration
+
+demo: deps build
+	scripts/demo.sh
+
+bench: deps build
+	$(GO) run ./test/bench
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,94 @@
+// Command ukinit is the init of a Linux guest: it loads the virtio modules,
+// runs the bundle's app from /rootfs with its stdio on virtio-serial ports,
+// forwards signals from the monitor and reports the app's exit code.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+)
+
+func main() {
+	code := run()
+	unix.Sync()
+	// With QEMU's -no-reboot a restart ends the VM; power-off may only halt.
+	_ = unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
+	os.Exit(code)
+}
+
+func run() int {
+	if err := mountBase(); err != nil {
+		return fail(nil, 255, err)
+	}
+	app, err := readApp()
+	if err != nil {
+		return fail(nil, 255, err)
+	}
+	if err := loadModules(app.Modules); err != nil {
+		return fail(nil, 255, err)
+	}
+	ports, err := openPorts(5 * time.Second)
+	if err != nil {
+		return fail(nil, 255, err)
+	}
+	code, err := runApp(app, ports)
+	if err != nil {
+		return fail(ports.ctl, code, err)
+	}
+	report(ports.ctl, proto.MsgExit, fmt.Sprint(code))
+	return code
+}
+
+func readApp() (*proto.App, error) {
+	b, err := os.ReadFile(proto.AppConfigPath)
+	if err != nil {
+		return nil, fmt.Errorf("read app config: %w", err)
+	}
+	var app proto.App
+	if err := json.Unmarshal(b, &app); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", proto.AppConfigPath, err)
+	}
+	if len(app.Args) == 0 {
+		return nil, errors.New("app config has no args")
+	}
+	return &app, nil
+}
+
+func loadModules(paths []string) error {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("open module: %w", err)
+		}
+		err = unix.FinitModule(int(f.Fd()), "", 0)
+		f.Close()
+		if err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("load module %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// fail reports err on the console and, when the control port is open, to
+// the monitor, followed by the exit code.
+func fail(ctl *os.File, code int, err error) int {
+	fmt.Fprintf(os.Stderr, "ukinit: %v\n", err)
+	if ctl != nil {
+		report(ctl, proto.MsgError, err.Error())
+		report(ctl, proto.MsgExit, fmt.Sprint(code))
+	}
+	return code
+}
+
+func report(ctl *os.File, kind, arg string) {
+	if _, err := ctl.WriteString(proto.Format(kind, arg)); err != nil {
+		fmt.Fprintf(os.Stderr, "ukinit: report %s: %v\n", kind, err)
+	}
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+)
+
+// ports are the virtio-serial ports that carry the app's stdio and control.
+type ports struct {
+	ctl, stdin, stdout, stderr *os.File
+}
+
+// openPorts waits for the monitor's ports to appear and opens them.
+func openPorts(timeout time.Duration) (*ports, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		devs, err := findPorts()
+		if err == nil {
+			return openAll(devs)
+		}
+		if time.Now().After(deadline) {
+			return nil, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// findPorts maps port names to /dev nodes via /sys/class/virtio-ports.
+func findPorts() (map[string]string, error) {
+	names, _ := filepath.Glob("/sys/class/virtio-ports/*/name")
+	devs := map[string]string{}
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			continue
+		}
+		dev := "/dev/" + filepath.Base(filepath.Dir(n))
+		if _, err := os.Stat(dev); err == nil {
+			devs[strings.TrimSpace(string(b))] = dev
+		}
+	}
+	for _, want := range []string{proto.PortCtl, proto.PortStdin, proto.PortStdout, proto.PortStderr} {
+		if devs[want] == "" {
+			return nil, fmt.Errorf("virtio-serial port %s not found", want)
+		}
+	}
+	return devs, nil
+}
+
+func openAll(devs map[string]string) (*ports, error) {
+	var p ports
+	for _, o := range []struct {
+		name string
+		flag int
+		f    **os.File
+	}{
+		{proto.PortCtl, os.O_RDWR, &p.ctl},
+		{proto.PortStdin, os.O_RDONLY, &p.stdin},
+		{proto.PortStdout, os.O_WRONLY, &p.stdout},
+		{proto.PortStderr, os.O_WRONLY, &p.stderr},
+	} {
+		f, err := os.OpenFile(devs[o.name], o.flag, 0)
+		if err != nil {
+			return nil, fmt.Errorf("open port %s: %w", o.name, err)
+		}
+		*o.f = f
+	}
+	return &p, nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ukrun/ukrun/internal/config"
+	"github.com/ukrun/ukrun/internal/container"
+	"github.com/ukrun/ukrun/internal/logging"
+	"github.com/ukrun/ukrun/internal/runc"
+)
+
+const version = "0.1.0"
+
+var globalFlags = []cli.Flag{
+	&cli.StringFlag{Name: "root", Value: "/run/ukrun", Usage: "directory for container state"},
+	&cli.StringFlag{Name: "log", Usage: "log file (default: stderr)"},
+	&cli.StringFlag{Name: "log-format", Value: "text", Usage: "log format: text or json"},
+	&cli.BoolFlag{Name: "debug", Usage: "log debug messages"},
+	&cli.BoolFlag{Name: "systemd-cgroup", Usage: "cgroupsPath is systemd style (slice:prefix:name)"},
+	&cli.StringFlag{Name: "config", Usage: "host config file (default $" + config.EnvPath + " or " + config.DefaultPath + ")"},
+}
+
+var (
+	logger    *slog.Logger
+	logCloser io.Closer
+	rt        *container.Runtime
+)
+
+// setup reads the global flags and the host config for every command.
+func setup(c *cli.Context) error {
+	var err error
+	logger, logCloser, err = logging.New(logging.Options{
+		Path: c.String("log"), Format: c.String("log-format"), Debug: c.Bool("debug"),
+	})
+	if err != nil {
+		return err
+	}
+	root, err := filepath.Abs(c.String("root"))
+	if err != nil {
+		return fmt.Errorf("--root: %w", err)
+	}
+	path := config.Path(c.String("config"))
+	cfg, err := config.Load(path, path != config.DefaultPath)
+	if err != nil {
+		return err
+	}
+	rt = &container.Runtime{Root: root, Config: cfg, ConfigPath: path, Log: logger, MonitorArg: monitorArgs(c, root)}
+	return nil
+}
+
+func teardownLog(*cli.Context) error {
+	if logCloser != nil {
+		logCloser.Close()
+	}
+	return nil
+}
+
+// monitorArgs are the global flags a re-executed ukrun (the monitor) needs.
+func monitorArgs(c *cli.Context, root string) []string {
+	a := []string{"--root", root, "--log-format", c.String("log-format")}
+	if c.String("log") != "" {
+		a = append(a, "--log", c.String("log"))
+	}
+	if c.String("config") != "" {
+		a = append(a, "--config", c.String("config"))
+	}
+	if c.Bool("debug") {
+		a = append(a, "--debug")
+	}
+	return a
+}
+
+// delegate returns runc with the global flags it shares with ukrun.
+func delegate(c *cli.Context) runc.Runc {
+	var g []string
+	if c.String("log") != "" {
+		g = append(g, "--log", c.String("log"))
+	}
+	g = append(g, "--log-format", c.String("log-format"))
+	if c.Bool("systemd-cgroup") {
+		g = append(g, "--systemd-cgroup")
+	}
+	if c.Bool("debug") {
+		g = append(g, "--debug")
+	}
+	return runc.Runc{Path: rt.Config.Runc, Global: g}
+}
+
+// commandArgs returns the command and its arguments exactly as given, for
+// handing to runc: everything after the global flags.
+func commandArgs() []string {
+	args := os.Args[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") {
+			return args[i:]
+		}
+		name := strings.TrimLeft(a, "-")
+		if !strings.Contains(name, "=") && valueFlags[name] {
+			i++
+		}
+	}
+	return nil
+}
+
+// valueFlags are the global flags that take a separate value.
+var valueFlags = map[string]bool{"root": true, "log": true, "log-format": true, "config": true}
+
+// delegated tells whether runc runs the container id.
+func delegated(id string) bool {
+	st, err := os.Stat(runc.Root(rt.Root, id))
+	return err == nil && st.IsDir()
+}
+
+// oneID returns the single container id argument.
+func oneID(c *cli.Context) (string, error) {
+	if c.NArg() != 1 {
+		return "", fmt.Errorf("%s: want exactly one container id, got %d arguments", c.Command.Name, c.NArg())
+	}
+	return c.Args().First(), nil
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/opencontainers/runtime-spec/specs-go/features"
+	"github.com/urfave/cli/v2"
+
+	"github.com/ukrun/ukrun/internal/oci"
+)
+
+var featuresCommand = &cli.Command{
+	Name:  "features",
+	Usage: "print what this runtime supports, as OCI features JSON",
+	Action: func(c *cli.Context) error {
+		yes := true
+		f := features.Features{
+			OCIVersionMin: "1.0.0",
+			OCIVersionMax: specs.Version,
+			Hooks:         []string{},
+			Linux: &features.Linux{
+				Namespaces: []string{"network", "ipc", "uts", "pid"},
+				Cgroup:     &features.Cgroup{V1: &yes, V2: &yes, Systemd: &yes},
+			},
+			Annotations: map[string]string{
+				"dev.ukrun.version":  version,
+				"dev.ukrun.guests":   "linux",
+				"dev.ukrun.vmms":     "qemu",
+				"dev.ukrun.accel":    string(rt.Accel()),
+				"dev.ukrun.vm-key":   oci.KeyGuest,
+				"dev.ukrun.delegate": "runc (bundles without " + oci.KeyGuest + ")",
+			},
+		}
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(f)
+	},
+}
+
+var versionCommand = &cli.Command{
+	Name:  "version",
+	Usage: "print the version",
+	Action: func(c *cli.Context) error {
+		fmt.Printf("ukrun version %s\nspec: %s\naccel: %s (%s)\n", version, specs.Version, rt.Accel(), rt.AccelReason())
+		return nil
+	},
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ukrun/ukrun/internal/container"
+	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/state"
+)
+
+// create makes a VM container, or hands a bundle that is not a VM to runc.
+// It returns the monitor of a VM container (nil when runc runs it).
+func create(c *cli.Context) (*exec.Cmd, error) {
+	id, err := oneID(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := state.ValidateID(id); err != nil {
+		return nil, err
+	}
+	bundle, err := filepath.Abs(c.String("bundle"))
+	if err != nil {
+		return nil, fmt.Errorf("--bundle: %w", err)
+	}
+	spec, err := oci.LoadSpec(bundle)
+	if err != nil {
+		return nil, err
+	}
+	if !oci.IsVM(spec.Annotations) {
+		return nil, runcCreate(c, id)
+	}
+	return rt.Create(container.CreateOpts{
+		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),
+	}, spec)
+}
+
+// runcCreate runs `runc create` (or run) for a bundle that is not a VM, in a
+// runc root of its own; a failure leaves nothing behind.
+func runcCreate(c *cli.Context, id string) error {
+	ct, err := state.Create(rt.Root, id)
+	if err != nil {
+		return err
+	}
+	defer ct.Unlock()
+	if err := os.Mkdir(ct.Path(state.RuncMarker), 0o711); err != nil {
+		ct.Remove()
+		return fmt.Errorf("make runc root: %w", err)
+	}
+	code, err := delegate(c).Run(rt.Root, id, commandArgs())
+	if err == nil && code != 0 && c.Command.Name == "create" {
+		err = fmt.Errorf("runc create failed with exit status %d", code)
+	}
+	if err != nil || c.Command.Name == "run" && !runcKnows(c, id) {
+		ct.Remove()
+	}
+	if err == nil && code != 0 {
+		return exitCode(code)
+	}
+	return err
+}
+
+// runcKnows tells whether runc still has state for id (run --detach).
+func runcKnows(c *cli.Context, id string) bool {
+	_, err := os.Stat(filepath.Join(rt.Root, id, state.RuncMarker, id))
+	return err == nil
+}

@@ -1,0 +1,56 @@
+// Command ukrun is an OCI runtime that runs each container as a VM.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	app := &cli.App{
+		Name:                 "ukrun",
+		Usage:                "run OCI containers as single-application virtual machines",
+		Version:              version,
+		HideVersion:          true,
+		EnableBashCompletion: false,
+		Flags:                globalFlags,
+		Before:               setup,
+		After:                teardownLog,
+		Commands: []*cli.Command{
+			createCommand, startCommand, runCommand, stateCommand, killCommand,
+			deleteCommand, listCommand, psCommand, featuresCommand, versionCommand,
+			monitorCommand,
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fail(fmt.Errorf("unknown command %q (see ukrun --help)", name))
+		},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return fmt.Errorf("bad arguments: %w", err)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+	if err := app.Run(os.Args); err != nil {
+		var ec exitCode
+		if errors.As(err, &ec) {
+			os.Exit(int(ec))
+		}
+		fail(err)
+	}
+}
+
+// exitCode ends ukrun with a status and no message: the app's exit code.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// fail reports err on stderr and in the log, and exits 1.
+func fail(err error) {
+	if logger != nil {
+		logger.Error(err.Error())
+	}
+	fmt.Fprintln(os.Stderr, "ukrun:", err)
+	os.Exit(1)
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/state"
+)
+
+var runCommand = &cli.Command{
+	Name:      "run",
+	Usage:     "create and start a container, wait for it and delete it; exits with the app's code",
+	ArgsUsage: "<container-id>",
+	Flags: append(createFlags,
+		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return after start"},
+	),
+	Action: func(c *cli.Context) error {
+		mon, err := create(c)
+		if err != nil || mon == nil {
+			return err // runc ran it, or create failed
+		}
+		id := c.Args().First()
+		if err := rt.Start(id); err != nil {
+			cleanup(id)
+			return err
+		}
+		if c.Bool("detach") {
+			return nil
+		}
+		code := wait(mon)
+		cleanup(id)
+		return exitCode(code)
+	},
+}
+
+// wait forwards this process's signals to the monitor until it exits and
+// returns its exit status as a container exit code.
+func wait(mon *exec.Cmd) int {
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() { done <- mon.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			mon.Process.Signal(s)
+		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					return 128 + int(ws.Signal())
+				}
+				return ee.ExitCode()
+			}
+			if err != nil {
+				return 255
+			}
+			return 0
+		}
+	}
+}
+
+// cleanup deletes the container run created, reporting what fails.
+func cleanup(id string) {
+	ct, err := state.Open(rt.Root, id)
+	if err == nil {
+		err = rt.Delete(ct, true)
+	}
+	if err != nil {
+		logger.Error("run: delete after exit", "id", id, "error", err)
+	}
+}

@@ -1,0 +1,284 @@
+package container
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/cgroups"
+	"github.com/ukrun/ukrun/internal/guest/linux"
+	"github.com/ukrun/ukrun/internal/monitor"
+	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/proc"
+	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/vmm"
+	"github.com/ukrun/ukrun/internal/vmm/qemu"
+)
+
+// CreateOpts are the arguments of `create`.
+type CreateOpts struct {
+	ID            string
+	Bundle        string
+	PidFile       string
+	ConsoleSocket string
+}
+
+// vmRequest is a validated VM bundle, before anything is made.
+type vmRequest struct {
+	opts   CreateOpts
+	spec   *specs.Spec
+	rootfs string
+	vm     *oci.VM
+	qemu   string
+	ukinit string
+}
+
+// Create makes a VM container and leaves its monitor waiting for start. It
+// returns the monitor, a child of this process. On error nothing is left.
+func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
+	req, err := r.validate(o, spec)
+	if err != nil {
+		return nil, err
+	}
+	c, err := state.Create(r.Root, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	st := &state.State{
+		ID: o.ID, Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations,
+		Created: time.Now().UTC(), Status: state.Creating, VM: req.vm, Config: r.Config,
+	}
+	mon, err := r.build(c, st, req)
+	if err != nil {
+		r.Log.Error("create failed, rolling back", "id", o.ID, "error", err)
+		if rerr := r.rollback(c, st, mon); rerr != nil {
+			err = fmt.Errorf("%w (rollback: %v)", err, rerr)
+		}
+		return nil, err
+	}
+	c.Unlock()
+	return mon, nil
+}
+
+// validate checks everything that can be checked before making anything.
+func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
+	if err := state.ValidateID(o.ID); err != nil {
+		return nil, err
+	}
+	rootfs, err := oci.RootfsPath(o.Bundle, spec)
+	if err != nil {
+		return nil, err
+	}
+	vm, err := oci.ParseVM(spec.Annotations, rootfs)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkNamespaces(spec); err != nil {
+		return nil, err
+	}
+	if spec.Process.Terminal != (o.ConsoleSocket != "") {
+		return nil, errors.New("process.terminal and --console-socket must be given together")
+	}
+	memMiB, vcpus := oci.Limits(spec)
+	vm.MemoryMiB = firstPositive(vm.MemoryMiB, memMiB, r.Config.MemoryMiB)
+	vm.VCPUs = firstPositive(vm.VCPUs, vcpus, r.Config.VCPUs)
+	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm}
+	if req.qemu, err = r.lookBinary("qemu", r.Config.QEMU); err != nil {
+		return nil, err
+	}
+	if req.ukinit, err = r.ukinit(); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func firstPositive(vs ...int) int {
+	for _, v := range vs {
+		if v > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
+// build makes every resource, recording each before it is made, and starts
+// the monitor. The monitor is returned even on error, for rollback.
+func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*exec.Cmd, error) {
+	initrd := c.Path(state.InitrdFile)
+	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
+		return nil, err
+	}
+	boot, err := linux.Prepare(linux.Request{
+		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
+		Ukinit: req.ukinit, InitrdTo: initrd,
+	})
+	if err != nil {
+		return nil, err
+	}
+	argv, err := qemu.Argv(boot.Machine, vmm.Spec{
+		Name: "ukrun-" + req.opts.ID, Accel: r.Accel(), MemoryMiB: req.vm.MemoryMiB, VCPUs: req.vm.VCPUs,
+		Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
+		ConsoleLog: c.Path(state.ConsoleLog), ControlFD: monitor.FDControl, Paused: true,
+		Ports: guestPorts(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	fifo := c.Path(state.StartFifo)
+	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: fifo}); err != nil {
+		return nil, err
+	}
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		return nil, fmt.Errorf("make start fifo: %w", err)
+	}
+	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.qemu}, argv...),
+		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout}
+	return r.startMonitor(c, st, req, plan)
+}
+
+// startMonitor spawns the monitor in the spec's namespaces and cgroup,
+// hands it the plan and records the monitor and VMM once the VMM is up.
+func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan) (*exec.Cmd, error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("socketpair: %w", err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
+	defer ours.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := &exec.Cmd{
+		Path:        exe,
+		Args:        append(append([]string{"ukrun"}, r.MonitorArg...), "monitor", req.opts.ID),
+		Env:         []string{"PATH=" + os.Getenv("PATH")},
+		ExtraFiles:  []*os.File{theirs},
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+	}
+	stdio, err := r.stdio(cmd, req)
+	if err != nil {
+		theirs.Close()
+		return nil, err
+	}
+	err = startInNamespaces(cmd, req.spec)
+	theirs.Close()
+	stdio.Close()
+	if err != nil {
+		return nil, fmt.Errorf("start monitor: %w", err)
+	}
+	if st.Monitor, err = proc.Of(cmd.Process.Pid); err != nil {
+		return cmd, fmt.Errorf("monitor exited at once: %w", err)
+	}
+	if err := r.joinCgroups(c, st, req.spec, cmd.Process.Pid); err != nil {
+		return cmd, err
+	}
+	if err := json.NewEncoder(ours).Encode(plan); err != nil {
+		return cmd, fmt.Errorf("send plan to monitor: %w", err)
+	}
+	ready, pidfd, err := monitor.RecvReady(ours)
+	if pidfd >= 0 {
+		defer unix.Close(pidfd)
+	}
+	if err == nil && ready.Error != "" {
+		err = errors.New(ready.Error)
+	}
+	if err != nil {
+		return cmd, fmt.Errorf("launch VM: %w", err)
+	}
+	if err := r.recordVMM(c, st, pidfd); err != nil {
+		return cmd, err
+	}
+	if err := writePidFile(req.opts.PidFile, cmd.Process.Pid); err != nil {
+		return cmd, err
+	}
+	return cmd, nil
+}
+
+func (r *Runtime) recordVMM(c *state.Container, st *state.State, pidfd int) error {
+	pid, err := proc.PidOfFD(pidfd)
+	if err != nil {
+		return fmt.Errorf("find VMM pid: %w", err)
+	}
+	if st.VMM, err = proc.Of(pid); err != nil {
+		return fmt.Errorf("VMM pid %d: %w", pid, err)
+	}
+	st.Status = state.Created
+	return c.Save(st)
+}
+
+func (r *Runtime) joinCgroups(c *state.Container, st *state.State, spec *specs.Spec, pid int) error {
+	if spec.Linux == nil || spec.Linux.CgroupsPath == "" {
+		return nil
+	}
+	dirs, err := cgroups.Dirs(spec.Linux.CgroupsPath)
+	if err != nil {
+		return err
+	}
+	record := func(d string) error { return c.Record(st, state.Resource{Kind: state.KindCgroup, Path: d}) }
+	for _, d := range dirs {
+		if err := cgroups.Join(d, pid, record); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// guestPorts are the virtio-serial ports of a Linux guest, on the
+// monitor's fixed fds.
+func guestPorts() []vmm.Port {
+	return []vmm.Port{
+		{Name: "ukrun.ctl", FD: monitor.FDCtl},
+		{Name: "ukrun.stdin", FD: monitor.FDStdin},
+		{Name: "ukrun.stdout", FD: monitor.FDStdout},
+		{Name: "ukrun.stderr", FD: monitor.FDStderr},
+	}
+}
+
+// writePidFile writes pid atomically, as containerd expects.
+func writePidFile(path string, pid int) error {
+	if path == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	return state.WriteFileAtomic(abs, []byte(strconv.Itoa(pid)), 0o644)
+}
+
+// rollback undoes a failed create: stop what runs, undo the record, remove
+// the state dir.
+func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) error {
+	var errs []error
+	if st.VMM.Pid > 0 {
+		if err := st.VMM.Signal(unix.SIGKILL); err != nil && !errors.Is(err, proc.ErrGone) {
+			errs = append(errs, err)
+		}
+	}
+	if mon != nil && mon.Process != nil {
+		mon.Process.Kill()
+		mon.Wait()
+	}
+	// The VMM dies with the monitor; its cgroups empty only once it is gone.
+	if err := st.VMM.Wait(10 * time.Second); err != nil {
+		errs = append(errs, fmt.Errorf("VMM pid %d: %w", st.VMM.Pid, err))
+	}
+	if err := state.Teardown(st.Resources); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Remove(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+

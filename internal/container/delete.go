@@ -1,0 +1,59 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/proc"
+	"github.com/ukrun/ukrun/internal/state"
+)
+
+// Delete removes a container and everything ukrun made for it. A running
+// container needs force; a created one is stopped first, as runc does.
+// With force, an unknown id or an unreadable state is not an error.
+func (r *Runtime) Delete(c *state.Container, force bool) error {
+	st, err := c.Load()
+	if err != nil {
+		if !force {
+			c.Unlock()
+			return fmt.Errorf("%w (delete --force removes it)", err)
+		}
+		r.Log.Warn("delete: state unreadable, removing the directory", "id", c.ID, "error", err)
+		return c.Remove()
+	}
+	status := st.Derive()
+	if status == state.Running && !force {
+		c.Unlock()
+		return fmt.Errorf("cannot delete container %s: it is running (stop it first or use --force)", c.ID)
+	}
+	var errs []error
+	if err := stop(st); err != nil {
+		errs = append(errs, err)
+	}
+	if err := state.Teardown(st.Resources); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Remove(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// stop ends the VMM and the monitor if they still run and waits for both.
+func stop(st *state.State) error {
+	var errs []error
+	for _, p := range []proc.Ident{st.VMM, st.Monitor} {
+		if err := p.Signal(unix.SIGKILL); err != nil && !errors.Is(err, proc.ErrGone) {
+			errs = append(errs, err)
+		}
+	}
+	for _, p := range []proc.Ident{st.VMM, st.Monitor} {
+		if err := p.Wait(10 * time.Second); err != nil {
+			errs = append(errs, fmt.Errorf("pid %d: %w", p.Pid, err))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,38 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/proc"
+	"github.com/ukrun/ukrun/internal/state"
+)
+
+// Kill delivers sig to a running container: SIGKILL stops the VM at once;
+// any other signal goes through the monitor to the app in the guest.
+// The monitor and the VMM are the container's only processes, so --all
+// changes nothing. A monitor whose VMM is gone gets SIGKILL itself.
+func (r *Runtime) Kill(id string, sig unix.Signal) error {
+	c, st, err := r.open(id)
+	if err != nil {
+		return err
+	}
+	defer c.Unlock()
+	if st.Derive() != state.Running {
+		return fmt.Errorf("cannot kill container %s: %w", id, ErrNotRunning)
+	}
+	if sig == unix.SIGKILL {
+		err = st.VMM.Signal(sig)
+		if errors.Is(err, proc.ErrGone) {
+			err = st.Monitor.Signal(sig)
+		}
+	} else {
+		err = st.Monitor.Signal(sig)
+	}
+	if errors.Is(err, proc.ErrGone) {
+		return fmt.Errorf("cannot kill container %s: %w", id, ErrNotRunning)
+	}
+	return err
+}

@@ -1,0 +1,76 @@
+// Package container implements the OCI lifecycle of VM containers on top of
+// state, the guest preparation and the monitor.
+package container
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+
+	"github.com/ukrun/ukrun/internal/accel"
+	"github.com/ukrun/ukrun/internal/config"
+	"github.com/ukrun/ukrun/internal/vmm"
+)
+
+// Runtime carries the global flags and the host config of one command.
+type Runtime struct {
+	Root       string
+	Config     config.Config
+	ConfigPath string // the config file in force, for error messages
+	Log        *slog.Logger
+	MonitorArg []string // global flags to re-execute ukrun as a monitor
+
+	accel *accel.Result // chosen once per command
+}
+
+// Accel is the accelerator new VMs use: the config's choice, or for "auto"
+// what a probe that runs guest code proved (cached for a day).
+func (r *Runtime) Accel() vmm.Accel {
+	if r.accel == nil {
+		res, err := accel.Choose(r.Config.Accel, filepath.Join(r.Config.CacheDir, "accel.json"))
+		if err != nil {
+			res = accel.Result{Accel: string(vmm.TCG), Reason: err.Error()}
+		}
+		r.Log.Debug("accelerator", "accel", res.Accel, "reason", res.Reason)
+		r.accel = &res
+	}
+	return vmm.Accel(r.accel.Accel)
+}
+
+// AccelReason says why Accel chose what it did.
+func (r *Runtime) AccelReason() string {
+	r.Accel()
+	return r.accel.Reason
+}
+
+// ErrNotRunning is the error text containerd reads as "already exited".
+var ErrNotRunning = errors.New("container not running")
+
+// lookBinary finds a configured binary and names the config key if not.
+func (r *Runtime) lookBinary(key, name string) (string, error) {
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", fmt.Errorf("%s binary %q not found (set %s in %s): %w", key, name, key, r.ConfigPath, err)
+	}
+	return filepath.Abs(p)
+}
+
+// ukinit returns the guest init binary: the config's, else the one
+// installed next to ukrun.
+func (r *Runtime) ukinit() (string, error) {
+	p := r.Config.Ukinit
+	if p == "" {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", fmt.Errorf("find ukrun binary: %w", err)
+		}
+		p = filepath.Join(filepath.Dir(exe), "ukinit")
+	}
+	if _, err := os.Stat(p); err != nil {
+		return "", fmt.Errorf("guest init %s not found (set ukinit in %s): %w", p, r.ConfigPath, err)
+	}
+	return p, nil
+}

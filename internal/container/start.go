@@ -1,0 +1,84 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/state"
+)
+
+// Start lets a created container's VM run. It returns once the VMM has
+// resumed the guest, or with the monitor's error.
+func (r *Runtime) Start(id string) error {
+	c, st, err := r.open(id)
+	if err != nil {
+		return err
+	}
+	defer c.Unlock()
+	if s := st.Derive(); s != state.Created {
+		return fmt.Errorf("cannot start container %s: it is %s, not created", id, s)
+	}
+	// Non-blocking open: a dead monitor must not hang start.
+	fifo, err := os.OpenFile(c.Path(state.StartFifo), os.O_RDONLY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return fmt.Errorf("open start fifo: %w", err)
+	}
+	defer fifo.Close()
+	answer, err := readAnswer(fifo, st, time.Duration(st.Config.BootTimeout)*time.Second)
+	if err != nil {
+		return fmt.Errorf("start container %s: %w", id, err)
+	}
+	if answer != "ok" {
+		return fmt.Errorf("start container %s: %s", id, strings.TrimPrefix(answer, "error "))
+	}
+	st.Status = state.Running
+	os.Remove(c.Path(state.StartFifo))
+	return c.Save(st)
+}
+
+// readAnswer reads the monitor's one-line answer from the start fifo.
+func readAnswer(fifo *os.File, st *state.State, timeout time.Duration) (string, error) {
+	var buf []byte
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		fds := []unix.PollFd{{Fd: int32(fifo.Fd()), Events: unix.POLLIN}}
+		if _, err := unix.Poll(fds, 100); err != nil && !errors.Is(err, unix.EINTR) {
+			return "", fmt.Errorf("wait for monitor: %w", err)
+		}
+		if fds[0].Revents&(unix.POLLIN|unix.POLLHUP) != 0 {
+			chunk := make([]byte, 4096)
+			n, _ := fifo.Read(chunk)
+			buf = append(buf, chunk[:n]...)
+			if n == 0 || strings.Contains(string(buf), "\n") {
+				if len(buf) == 0 {
+					return "", errors.New("monitor closed the start fifo without an answer")
+				}
+				return strings.TrimSpace(string(buf)), nil
+			}
+			continue
+		}
+		if !st.Monitor.Alive() {
+			return "", errors.New("monitor exited before start")
+		}
+	}
+	return "", fmt.Errorf("no answer from monitor within %s", timeout)
+}
+
+// open locks an existing VM container and loads its state.
+func (r *Runtime) open(id string) (*state.Container, *state.State, error) {
+	c, err := state.Open(r.Root, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := c.Load()
+	if err != nil {
+		c.Unlock()
+		return nil, nil, err
+	}
+	return c, st, nil
+}

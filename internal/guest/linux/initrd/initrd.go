@@ -1,0 +1,146 @@
+// Package initrd assembles the initramfs of a Linux guest: a cached base
+// archive (ukinit and kernel modules) followed by a per-container archive
+// (the app description and the bundle's rootfs). The kernel unpacks
+// concatenated cpio archives in order.
+package initrd
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/cavaliergopher/cpio"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+)
+
+// ModuleDir is where modules live inside the initrd.
+const ModuleDir = "/ukrun/modules"
+
+// Base returns the path of the cached base archive holding ukinit as /init
+// and the given modules, and their paths inside the initrd in load order.
+func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
+	inGuest := make([]string, len(modules))
+	for i, m := range modules {
+		inGuest[i] = path.Join(ModuleDir, fmt.Sprintf("%02d-%s", i, filepath.Base(m)))
+	}
+	key, err := baseKey([]string{ukinit}, modules)
+	if err != nil {
+		return "", nil, err
+	}
+	out := filepath.Join(cacheDir, "base-"+key+".cpio")
+	if _, err := os.Stat(out); err == nil {
+		return out, inGuest, nil
+	}
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return "", nil, fmt.Errorf("create cache dir: %w", err)
+	}
+	err = writeAtomic(out, func(w io.Writer) error {
+		a := cpio.NewWriter(w)
+		if err := addFile(a, "init", ukinit, 0o755); err != nil {
+			return err
+		}
+		for _, d := range []string{path.Dir(ModuleDir), ModuleDir} {
+			if err := addDir(a, d[1:], 0o755); err != nil {
+				return err
+			}
+		}
+		for i, m := range modules {
+			if err := addFile(a, inGuest[i][1:], m, 0o644); err != nil {
+				return err
+			}
+		}
+		return a.Close()
+	})
+	return out, inGuest, err
+}
+
+// baseKey hashes the contents of ukinit and the modules, in order.
+func baseKey(files ...[]string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "layout %s\x00", ModuleDir)
+	for _, group := range files {
+		for _, f := range group {
+			if err := hashFile(h, f); err != nil {
+				return "", err
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+func hashFile(w io.Writer, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("hash %s: %w", name, err)
+	}
+	defer f.Close()
+	fmt.Fprintf(w, "%s\x00", filepath.Base(name))
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// Write writes the container's initrd to out: the base archive, then the app
+// description and, unless rootfs is empty, the rootfs under /rootfs.
+func Write(out, base string, app *proto.App, rootfs string) error {
+	cfg, err := json.Marshal(app)
+	if err != nil {
+		return fmt.Errorf("encode app config: %w", err)
+	}
+	return writeAtomic(out, func(w io.Writer) error {
+		if err := copyFile(w, base); err != nil {
+			return err
+		}
+		a := cpio.NewWriter(w)
+		if err := addDir(a, path.Dir(proto.AppConfigPath)[1:], 0o700); err != nil {
+			return err
+		}
+		if err := addBytes(a, proto.AppConfigPath[1:], cfg, 0o600); err != nil {
+			return err
+		}
+		if err := addDir(a, proto.RootfsDir[1:], 0o755); err != nil {
+			return err
+		}
+		if rootfs != "" {
+			if err := addTree(a, rootfs, proto.RootfsDir[1:]); err != nil {
+				return err
+			}
+		}
+		return a.Close()
+	})
+}
+
+func copyFile(w io.Writer, name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("open base initrd: %w", err)
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// writeAtomic writes through fill into a temp file, syncs it and renames it.
+func writeAtomic(out string, fill func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".tmp-"+filepath.Base(out))
+	if err != nil {
+		return fmt.Errorf("create %s: %w", out, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := fill(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	if err := tmp.Chmod(0o600); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", out, err)
+	}
+	return os.Rename(tmp.Name(), out)
+}

@@ -1,0 +1,142 @@
+// Package linux prepares a Linux guest: kernel, initrd with ukinit and
+// modules, the app description and the kernel command line.
+package linux
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ukrun/ukrun/internal/config"
+	"github.com/ukrun/ukrun/internal/guest/linux/initrd"
+	"github.com/ukrun/ukrun/internal/guest/linux/kernel"
+	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/vmm/qemu"
+)
+
+// modules are the drivers ukinit needs when the kernel has them as modules.
+var modules = []string{"virtio_pci", "virtio_console"}
+
+// Boot is what the VMM needs to boot a prepared Linux guest.
+type Boot struct {
+	Kernel  string       // PVH ELF vmlinux
+	Initrd  string       // per-container initrd
+	Cmdline string       // kernel command line
+	Machine qemu.Machine // pc, or microvm where the kernel allows it
+}
+
+// Request is one Linux guest to prepare.
+type Request struct {
+	Config   config.Config
+	VM       *oci.VM
+	Spec     *specs.Spec
+	Rootfs   string // bundle rootfs, host path
+	Ukinit   string // ukinit binary, host path
+	InitrdTo string // where to write the per-container initrd
+}
+
+// Prepare resolves the kernel and writes the container's initrd.
+func Prepare(r Request) (*Boot, error) {
+	kpath, modDir, kconf, err := pickKernel(r)
+	if err != nil {
+		return nil, err
+	}
+	vmlinux, err := kernel.PVH(kpath, filepath.Join(r.Config.CacheDir, "kernels"))
+	if err != nil {
+		return nil, fmt.Errorf("prepare kernel %s: %w", kpath, err)
+	}
+	machine := qemu.PC
+	mods := modules
+	if kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y" {
+		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console"}
+	}
+	var hostMods []string
+	if modDir != "" {
+		if hostMods, err = kernel.Modules(modDir, mods...); err != nil {
+			return nil, fmt.Errorf("guest modules: %w", err)
+		}
+	}
+	base, guestMods, err := initrd.Base(filepath.Join(r.Config.CacheDir, "initrd"), r.Ukinit, hostMods)
+	if err != nil {
+		return nil, fmt.Errorf("build initrd base: %w", err)
+	}
+	app := App(r.Spec)
+	app.Modules = guestMods
+	if err := initrd.Write(r.InitrdTo, base, app, r.Rootfs); err != nil {
+		return nil, fmt.Errorf("build initrd: %w", err)
+	}
+	return &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: Cmdline(machine, r.VM.Cmdline), Machine: machine}, nil
+}
+
+// pickKernel returns the kernel to boot, its module tree (empty when it has
+// none on the host) and its build config (empty when unknown).
+func pickKernel(r Request) (path, modDir string, kconf map[string]string, err error) {
+	switch {
+	case r.VM.Kernel != "":
+		// A kernel shipped in the image carries its drivers built in.
+		return r.VM.Kernel, "", map[string]string{}, nil
+	case r.Config.Kernel != "":
+		path = r.Config.Kernel
+	default:
+		if path, _, err = kernel.Newest("/boot"); err != nil {
+			return "", "", nil, fmt.Errorf("find a guest kernel (set kernel in %s): %w", config.DefaultPath, err)
+		}
+	}
+	version := strings.TrimPrefix(filepath.Base(path), "vmlinuz-")
+	if st, err := os.Stat(kernel.ModuleDir(version)); err == nil && st.IsDir() {
+		modDir = kernel.ModuleDir(version)
+	}
+	return path, modDir, readKconfig(filepath.Join(filepath.Dir(path), "config-"+version)), nil
+}
+
+// readKconfig reads a kernel build config; a missing file reads as empty.
+func readKconfig(path string) map[string]string {
+	m := map[string]string{}
+	f, err := os.Open(path)
+	if err != nil {
+		return m
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok && strings.HasPrefix(k, "CONFIG_") {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// App describes the spec's process for ukinit.
+func App(s *specs.Spec) *proto.App {
+	p := s.Process
+	app := &proto.App{
+		Args:     p.Args,
+		Env:      p.Env,
+		Cwd:      p.Cwd,
+		UID:      p.User.UID,
+		GID:      p.User.GID,
+		Hostname: s.Hostname,
+		Terminal: p.Terminal,
+	}
+	app.Groups = append(app.Groups, p.User.AdditionalGids...)
+	return app
+}
+
+// Cmdline is the guest kernel's command line: console on the first serial
+// port (a file on the host), reboot to end the VM, ukinit as init, then the
+// bundle's extra arguments.
+func Cmdline(m qemu.Machine, extra string) string {
+	args := []string{"console=ttyS0", "reboot=t", "panic=-1", "rdinit=/init"}
+	if m == qemu.MicroVM {
+		args = append(args, "acpi=off")
+	}
+	if extra = strings.TrimSpace(extra); extra != "" {
+		args = append(args, extra)
+	}
+	return strings.Join(args, " ")
+}

@@ -1,0 +1,62 @@
+// Package proto is the contract between the host (monitor) and ukinit in a
+// Linux guest: the app description packed into the initrd and the messages
+// on the control port.
+package proto
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Paths inside the initrd.
+const (
+	AppConfigPath = "/ukrun/app.json" // the App, as JSON
+	RootfsDir     = "/rootfs"         // the bundle's rootfs, the app's root
+)
+
+// virtio-serial port names, found by the guest in /sys/class/virtio-ports.
+const (
+	PortCtl    = "ukrun.ctl"
+	PortStdin  = "ukrun.stdin"
+	PortStdout = "ukrun.stdout"
+	PortStderr = "ukrun.stderr"
+)
+
+// App is what ukinit runs: the OCI process of the bundle.
+type App struct {
+	Args     []string `json:"args"`
+	Env      []string `json:"env,omitempty"`
+	Cwd      string   `json:"cwd,omitempty"`
+	UID      uint32   `json:"uid"`
+	GID      uint32   `json:"gid"`
+	Groups   []uint32 `json:"groups,omitempty"`
+	Hostname string   `json:"hostname,omitempty"`
+	Terminal bool     `json:"terminal,omitempty"`
+	Modules  []string `json:"modules,omitempty"` // .ko paths in the initrd, in load order
+}
+
+// Message kinds on the control port, one per line: "<kind> <arg>".
+const (
+	MsgSignal = "signal" // host -> guest: deliver signal <n> to the app
+	MsgExit   = "exit"   // guest -> host: the app exited with code <n>
+	MsgError  = "error"  // guest -> host: ukinit failed; <text>
+)
+
+// Format renders one control message line.
+func Format(kind, arg string) string { return kind + " " + arg + "\n" }
+
+// Parse splits a control line into kind and argument.
+func Parse(line string) (kind, arg string) {
+	kind, arg, _ = strings.Cut(strings.TrimRight(line, "\r\n"), " ")
+	return kind, arg
+}
+
+// Int parses the numeric argument of a signal or exit message.
+func Int(kind, arg string) (int, error) {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n < 0 || n > 255 {
+		return 0, fmt.Errorf("bad %s message argument %q", kind, arg)
+	}
+	return n, nil
+}

@@ -1,0 +1,146 @@
+package monitor
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/vmm/qemu"
+)
+
+// Exit codes of the monitor when the app reported none.
+const (
+	ExitSetup  = 255 // the VMM or guest failed before the app ran
+	ExitNoCode = 255 // the guest stopped without reporting an exit code
+)
+
+type monitor struct {
+	plan Plan
+	log  *slog.Logger
+	vm   *vmmProc
+	qmp  *qemu.QMP
+	ctl  net.Conn
+	host hostEnds
+	code chan int // the app's exit code, from the control port
+}
+
+// Main runs the monitor; its return value is the process's exit status.
+func Main(log *slog.Logger) int {
+	sync := os.NewFile(FDSync, "sync")
+	var plan Plan
+	if err := json.NewDecoder(bufio.NewReader(sync)).Decode(&plan); err != nil {
+		log.Error("monitor: read plan", "error", err)
+		return ExitSetup
+	}
+	m := &monitor{plan: plan, log: log.With("id", plan.ID), code: make(chan int, 1)}
+	fd, err := m.boot()
+	if err != nil {
+		m.log.Error("monitor: launch VMM", "error", err)
+		SendReady(sync, Ready{Error: err.Error()}, -1)
+		return ExitSetup
+	}
+	if err := SendReady(sync, Ready{}, fd); err != nil {
+		m.log.Error("monitor: report ready", "error", err)
+		m.vm.kill()
+		return ExitSetup
+	}
+	sync.Close()
+	unix.Close(fd)
+	return m.run()
+}
+
+// boot launches the VMM paused and opens its control channel. It returns
+// the VMM's pidfd.
+func (m *monitor) boot() (int, error) {
+	h, vmmFiles, err := newPairs()
+	if err != nil {
+		return -1, err
+	}
+	m.host = h
+	logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return -1, fmt.Errorf("open VMM log: %w", err)
+	}
+	defer logf.Close()
+	m.vm, err = launch(m.plan.VMM, vmmFiles, logf)
+	for _, f := range vmmFiles {
+		f.Close()
+	}
+	if err != nil {
+		return -1, err
+	}
+	timeout := time.Duration(m.plan.BootTimeout) * time.Second
+	m.qmp, err = qemu.Connect(h.control, timeout)
+	if err != nil {
+		m.vm.kill()
+		<-m.vm.done
+		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
+	}
+	m.ctl = h.ctl
+	return m.vm.pidfd, nil
+}
+
+// tail returns the end of a log file for an error message.
+func tail(path string) string {
+	b, _ := os.ReadFile(path)
+	if len(b) > 600 {
+		b = b[len(b)-600:]
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	return ": " + string(b)
+}
+
+// exitCode turns the control port's report or the VMM's fate into the
+// container's exit code.
+func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
+	if ok {
+		return reported
+	}
+	if ws, isWS := vmm.Sys().(unix.WaitStatus); isWS && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ExitNoCode
+}
+
+// readControl reads the guest's messages until the port closes.
+func (m *monitor) readControl() {
+	sc := bufio.NewScanner(m.ctl)
+	for sc.Scan() {
+		kind, arg := proto.Parse(sc.Text())
+		switch kind {
+		case proto.MsgExit:
+			n, err := proto.Int(kind, arg)
+			if err != nil {
+				m.log.Error("monitor: bad message from guest", "error", err)
+				continue
+			}
+			select {
+			case m.code <- n:
+			default:
+			}
+		case proto.MsgError:
+			m.log.Error("guest: " + arg)
+		default:
+			m.log.Warn("monitor: unknown message from guest", "line", sc.Text())
+		}
+	}
+}
+
+func (m *monitor) sendSignal(sig unix.Signal) {
+	if _, err := m.ctl.Write([]byte(proto.Format(proto.MsgSignal, strconv.Itoa(int(sig))))); err != nil && !errors.Is(err, net.ErrClosed) {
+		m.log.Warn("monitor: forward signal", "signal", sig, "error", err)
+	}
+}

@@ -1,0 +1,76 @@
+// Package monitor is the long-lived process of a VM container: the pid in
+// --pid-file. It launches the VMM paused, waits for start, relays the app's
+// stdio and signals, and exits with the app's exit code.
+package monitor
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Plan is what create hands the monitor over the sync socket.
+type Plan struct {
+	ID          string   `json:"id"`
+	Dir         string   `json:"dir"`          // the container's state dir
+	VMM         []string `json:"vmm"`          // VMM argv, binary first
+	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
+	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
+}
+
+// Fixed fds in the VMM process: its control socket, then the ports.
+const (
+	FDControl = 3
+	FDCtl     = 4
+	FDStdin   = 5
+	FDStdout  = 6
+	FDStderr  = 7
+)
+
+// FDSync is the monitor's end of the sync socket with create.
+const FDSync = 3
+
+// Ready is the monitor's answer to create: empty Error means the VMM runs
+// paused, and its pidfd travels with the message.
+type Ready struct {
+	Error string `json:"error,omitempty"`
+}
+
+// SendReady writes r on the sync socket, with fd attached when fd >= 0.
+func SendReady(sock *os.File, r Ready, fd int) error {
+	b, _ := json.Marshal(r)
+	var oob []byte
+	if fd >= 0 {
+		oob = unix.UnixRights(fd)
+	}
+	if err := unix.Sendmsg(int(sock.Fd()), append(b, '\n'), oob, nil, 0); err != nil {
+		return fmt.Errorf("send ready: %w", err)
+	}
+	return nil
+}
+
+// RecvReady reads the monitor's answer and the VMM pidfd, if any.
+func RecvReady(sock *os.File) (Ready, int, error) {
+	buf := make([]byte, 64<<10)
+	oob := make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	if err != nil {
+		return Ready{}, -1, fmt.Errorf("read monitor answer: %w", err)
+	}
+	if n == 0 {
+		return Ready{}, -1, fmt.Errorf("monitor exited before the VMM was ready")
+	}
+	fd := -1
+	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) == 1 {
+		if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
+			fd = fds[0]
+		}
+	}
+	var r Ready
+	if err := json.Unmarshal(buf[:n], &r); err != nil {
+		return Ready{}, fd, fmt.Errorf("parse monitor answer: %w", err)
+	}
+	return r, fd, nil
+}

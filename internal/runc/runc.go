@@ -1,0 +1,72 @@
+// Package runc hands containers that are not VMs to runc. Each delegated
+// container keeps runc's state in a root of its own, <root>/<id>/runc, so
+// ukrun's and runc's state files never share a directory.
+package runc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// Runc runs runc with the caller's global flags.
+type Runc struct {
+	Path   string   // runc binary
+	Global []string // global flags other than --root
+}
+
+// Root returns the runc root of a delegated container.
+func Root(root, id string) string { return filepath.Join(root, id, "runc") }
+
+func (r Runc) argv(root, id string, args []string) []string {
+	a := append([]string{r.Path, "--root", Root(root, id)}, r.Global...)
+	return append(a, args...)
+}
+
+// Exec replaces this process with runc.
+func (r Runc) Exec(root, id string, args []string) error {
+	path, err := exec.LookPath(r.Path)
+	if err != nil {
+		return fmt.Errorf("runc binary %q not found (set runc in the config file): %w", r.Path, err)
+	}
+	argv := r.argv(root, id, args)
+	argv[0] = path
+	return syscall.Exec(path, argv, os.Environ())
+}
+
+// Run runs runc as a child on this process's stdio, forwarding signals, and
+// returns its exit code.
+func (r Runc) Run(root, id string, args []string) (int, error) {
+	argv := r.argv(root, id, args)
+	cmd := exec.Command(r.Path, argv[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		return -1, fmt.Errorf("runc binary %q (set runc in the config file): %w", r.Path, err)
+	}
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
+	defer signal.Stop(sigs)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case s := <-sigs:
+			cmd.Process.Signal(s)
+		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+					return 128 + int(ws.Signal()), nil
+				}
+				return ee.ExitCode(), nil
+			}
+			return 0, err
+		}
+	}
+}

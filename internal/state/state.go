@@ -1,0 +1,112 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ukrun/ukrun/internal/config"
+	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/proc"
+)
+
+// Status values of the OCI state, plus paused (a VM stopped by the runtime).
+const (
+	Creating = "creating"
+	Created  = "created"
+	Running  = "running"
+	Stopped  = "stopped"
+)
+
+// File names inside a container's directory.
+const (
+	StateFile  = "state.json"
+	LockFile   = "lock"
+	StartFifo  = "start.fifo"
+	ConsoleLog = "console.log" // the guest kernel's console
+	VMMLog     = "vmm.log"     // the VMM's own stdout and stderr
+	InitrdFile = "initrd.cpio"
+	RuncMarker = "runc" // present when runc runs this container; runc's root
+)
+
+// State is what ukrun knows about one VM container, saved as state.json.
+type State struct {
+	ID          string            `json:"id"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Created     time.Time         `json:"created"`
+	Status      string            `json:"status"` // last recorded: creating, created or running
+	Monitor     proc.Ident        `json:"monitor"`
+	VMM         proc.Ident        `json:"vmm"`
+	VM          *oci.VM           `json:"vm"`
+	Config      config.Config     `json:"config"` // the host config in force at create
+	Resources   []Resource        `json:"resources,omitempty"`
+}
+
+// Derive returns the true status: a dead monitor means stopped, whatever
+// was recorded.
+func (s *State) Derive() string {
+	if s.Status == Stopped || !s.Monitor.Alive() {
+		return Stopped
+	}
+	return s.Status
+}
+
+// Save writes state.json atomically: temp file, fsync, rename.
+func (c *Container) Save(s *State) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return WriteFileAtomic(filepath.Join(c.Dir, StateFile), b, 0o600)
+}
+
+// Load reads state.json.
+func (c *Container) Load() (*State, error) {
+	b, err := os.ReadFile(filepath.Join(c.Dir, StateFile))
+	if err != nil {
+		return nil, fmt.Errorf("read state of %s: %w", c.ID, err)
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("parse state of %s: %w", c.ID, err)
+	}
+	return &s, nil
+}
+
+// WriteFileAtomic writes data to name through a synced temp file and a
+// rename, so readers see the old or the new content, never a mix.
+func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(perm)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), name)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// ErrNotExist is returned for an id with no directory under the root.
+var ErrNotExist = errors.New("does not exist")
+
+// ErrExist is returned by Create for an id already in use.
+var ErrExist = errors.New("already exists")
