@@ -3,10 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"strings"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -55,11 +55,10 @@ func setup(c *cli.Context) error {
 	return nil
 }
 
-func teardownLog(*cli.Context) error {
+func closeLog() {
 	if logCloser != nil {
 		logCloser.Close()
 	}
-	return nil
 }
 
 // monitorArgs are the global flags a re-executed ukrun (the monitor) needs.
@@ -95,8 +94,9 @@ func delegate(c *cli.Context) runc.Runc {
 
 // commandArgs returns the command and its arguments exactly as given, for
 // handing to runc: everything after the global flags.
-func commandArgs() []string {
-	args := os.Args[1:]
+func commandArgs() []string { return argsAfterGlobals(os.Args[1:]) }
+
+func argsAfterGlobals(args []string) []string {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if !strings.HasPrefix(a, "-") {

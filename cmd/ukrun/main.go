@@ -18,7 +18,6 @@ func main() {
 		EnableBashCompletion: false,
 		Flags:                globalFlags,
 		Before:               setup,
-		After:                teardownLog,
 		Commands: []*cli.Command{
 			createCommand, startCommand, runCommand, stateCommand, killCommand,
 			deleteCommand, listCommand, psCommand, featuresCommand, versionCommand,
@@ -32,13 +31,16 @@ func main() {
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	if err := app.Run(os.Args); err != nil {
-		var ec exitCode
-		if errors.As(err, &ec) {
-			os.Exit(int(ec))
-		}
+	err := app.Run(os.Args)
+	var ec exitCode
+	switch {
+	case errors.As(err, &ec):
+		closeLog()
+		os.Exit(int(ec))
+	case err != nil:
 		fail(err)
 	}
+	closeLog()
 }
 
 // exitCode ends ukrun with a status and no message: the app's exit code.
@@ -52,5 +54,6 @@ func fail(err error) {
 		logger.Error(err.Error())
 	}
 	fmt.Fprintln(os.Stderr, "ukrun:", err)
+	closeLog()
 	os.Exit(1)
 }

@@ -12,8 +12,6 @@ var monitorCommand = &cli.Command{
 	Hidden:    true,
 	ArgsUsage: "<container-id>",
 	Action: func(c *cli.Context) error {
-		code := monitor.Main(logger)
-		teardownLog(c)
-		return exitCode(code)
+		return exitCode(monitor.Main(logger))
 	},
 }

@@ -140,7 +140,8 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		return nil, fmt.Errorf("make start fifo: %w", err)
 	}
-	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.qemu}, argv...),
+	st.VMMArgv = append([]string{req.qemu}, argv...)
+	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv,
 		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout}
 	return r.startMonitor(c, st, req, plan)
 }
@@ -281,4 +282,3 @@ func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) e
 	}
 	return errors.Join(errs...)
 }
-

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -109,7 +110,7 @@ func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
 	if ok {
 		return reported
 	}
-	if ws, isWS := vmm.Sys().(unix.WaitStatus); isWS && ws.Signaled() {
+	if ws, isWS := vmm.Sys().(syscall.WaitStatus); isWS && ws.Signaled() {
 		return 128 + int(ws.Signal())
 	}
 	return ExitNoCode

@@ -42,6 +42,7 @@ type State struct {
 	Status      string            `json:"status"` // last recorded: creating, created or running
 	Monitor     proc.Ident        `json:"monitor"`
 	VMM         proc.Ident        `json:"vmm"`
+	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
 	VM          *oci.VM           `json:"vm"`
 	Config      config.Config     `json:"config"` // the host config in force at create
 	Resources   []Resource        `json:"resources,omitempty"`

@@ -8,6 +8,7 @@
 //	whoami       print uid, gid and cwd
 //	sleep=SECS   sleep
 //	trap         on SIGTERM print "got TERM" and exit 0
+//	tty          print "tty=true" when stdin is a terminal
 //	exit=N       exit with code N
 package main
 
@@ -20,6 +21,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func main() {
@@ -49,6 +52,9 @@ func main() {
 				os.Exit(0)
 			}()
 			fmt.Println("trapping")
+		case "tty":
+			_, err := unix.IoctlGetTermios(0, unix.TCGETS)
+			fmt.Printf("tty=%v\n", err == nil)
 		case "exit":
 			n, _ := strconv.Atoi(arg)
 			os.Exit(n)

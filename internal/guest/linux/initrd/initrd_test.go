@@ -1,0 +1,98 @@
+package initrd
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/cavaliergopher/cpio"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+)
+
+func TestBaseAndWrite(t *testing.T) {
+	dir := t.TempDir()
+	ukinit := filepath.Join(dir, "ukinit")
+	mod := filepath.Join(dir, "virtio.ko")
+	os.WriteFile(ukinit, []byte("INIT"), 0o755)
+	os.WriteFile(mod, []byte("MOD"), 0o644)
+	rootfs := filepath.Join(dir, "rootfs")
+	os.MkdirAll(filepath.Join(rootfs, "bin"), 0o755)
+	os.WriteFile(filepath.Join(rootfs, "bin", "app"), []byte("APP"), 0o755)
+	os.Symlink("app", filepath.Join(rootfs, "bin", "link"))
+
+	cache := filepath.Join(dir, "cache")
+	base, mods, err := Base(cache, ukinit, []string{mod})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _, _ := Base(cache, ukinit, []string{mod}); again != base {
+		t.Errorf("second Base built %s, want cached %s", again, base)
+	}
+	if len(mods) != 1 || mods[0] != ModuleDir+"/00-virtio.ko" {
+		t.Fatalf("module paths %v", mods)
+	}
+	out := filepath.Join(dir, "initrd.cpio")
+	app := &proto.App{Args: []string{"/bin/app"}, Modules: mods}
+	if err := Write(out, base, app, rootfs); err != nil {
+		t.Fatal(err)
+	}
+	got := readArchives(t, out)
+	for name, want := range map[string]string{
+		"init": "INIT", "ukrun/modules/00-virtio.ko": "MOD", "rootfs/bin/app": "APP", "rootfs/bin/link": "app",
+	} {
+		if got[name] != want {
+			t.Errorf("%s = %q, want %q", name, got[name], want)
+		}
+	}
+	var back proto.App
+	if err := json.Unmarshal([]byte(got["ukrun/app.json"]), &back); err != nil || back.Args[0] != "/bin/app" {
+		t.Errorf("app.json %q: %v", got["ukrun/app.json"], err)
+	}
+	for _, d := range []string{"ukrun", "ukrun/modules", "rootfs", "rootfs/bin"} {
+		if _, ok := got[d]; !ok {
+			t.Errorf("directory %s missing", d)
+		}
+	}
+}
+
+// readArchives reads concatenated cpio archives as the kernel does,
+// skipping the padding between them.
+func readArchives(t *testing.T, path string) map[string]string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for {
+		i := bytes.Index(data, []byte("070701"))
+		if i < 0 {
+			return files
+		}
+		data = data[i:]
+		r := cpio.NewReader(bytes.NewReader(data))
+		for {
+			h, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(r)
+			switch {
+			case h.Mode.IsDir():
+				files[h.Name] = ""
+			case h.Linkname != "":
+				files[h.Name] = h.Linkname
+			default:
+				files[h.Name] = string(b)
+			}
+		}
+		end := bytes.Index(data, []byte("TRAILER!!!"))
+		data = data[end+len("TRAILER!!!"):]
+	}
+}

@@ -1,0 +1,39 @@
+package linux
+
+import (
+	"reflect"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/vmm/qemu"
+)
+
+func TestCmdline(t *testing.T) {
+	for _, tc := range []struct {
+		m     qemu.Machine
+		extra string
+		want  string
+	}{
+		{qemu.PC, "", "console=ttyS0 reboot=t panic=-1 rdinit=/init"},
+		{qemu.PC, "  debug ", "console=ttyS0 reboot=t panic=-1 rdinit=/init debug"},
+		{qemu.MicroVM, "", "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off"},
+	} {
+		if got := Cmdline(tc.m, tc.extra); got != tc.want {
+			t.Errorf("Cmdline(%s, %q) = %q, want %q", tc.m, tc.extra, got, tc.want)
+		}
+	}
+}
+
+func TestApp(t *testing.T) {
+	s := &specs.Spec{Hostname: "h", Process: &specs.Process{
+		Args: []string{"/app", "-x"}, Env: []string{"A=1"}, Cwd: "/srv", Terminal: true,
+		User: specs.User{UID: 1000, GID: 100, AdditionalGids: []uint32{5, 6}},
+	}}
+	want := &proto.App{Args: []string{"/app", "-x"}, Env: []string{"A=1"}, Cwd: "/srv", UID: 1000, GID: 100,
+		Groups: []uint32{5, 6}, Hostname: "h", Terminal: true}
+	if got := App(s); !reflect.DeepEqual(got, want) {
+		t.Fatalf("App = %+v, want %+v", got, want)
+	}
+}

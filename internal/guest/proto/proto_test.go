@@ -1,0 +1,18 @@
+package proto
+
+import "testing"
+
+func TestMessages(t *testing.T) {
+	kind, arg := Parse(Format(MsgExit, "137"))
+	if n, err := Int(kind, arg); kind != MsgExit || err != nil || n != 137 {
+		t.Fatalf("round trip: %s %s %d %v", kind, arg, n, err)
+	}
+	if kind, arg := Parse("error exec: no such file\r\n"); kind != MsgError || arg != "exec: no such file" {
+		t.Fatalf("Parse error line: %q %q", kind, arg)
+	}
+	for _, bad := range []string{"", "x", "-1", "256"} {
+		if _, err := Int(MsgSignal, bad); err == nil {
+			t.Errorf("Int(%q) accepted", bad)
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package oci
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func TestParseVM(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "boot"), 0o755)
+	os.WriteFile(filepath.Join(root, "boot", "kernel"), []byte("k"), 0o644)
+	os.Symlink("/etc/passwd", filepath.Join(root, "boot", "abs-link"))
+	for _, tc := range []struct {
+		name    string
+		a       map[string]string
+		want    VM
+		wantErr string
+	}{
+		{name: "defaults", a: map[string]string{KeyGuest: "linux"},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd"}},
+		{name: "all set", a: map[string]string{KeyGuest: "linux", KeyVMM: "qemu", KeyKernel: "/boot/kernel",
+			KeyCmdline: "debug", KeyMemory: "512", KeyVCPUs: "2"},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel"),
+				Cmdline: "debug", MemoryMiB: 512, VCPUs: 2}},
+		{name: "relative kernel path", a: map[string]string{KeyGuest: "linux", KeyKernel: "boot/kernel"},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel")}},
+		{name: "symlink stays inside", a: map[string]string{KeyGuest: "linux", KeyKernel: "/boot/abs-link"},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "etc/passwd")}},
+		{name: "unknown guest", a: map[string]string{KeyGuest: "windows"}, wantErr: `dev.ukrun.guest: unsupported value "windows"`},
+		{name: "unknown vmm", a: map[string]string{KeyGuest: "linux", KeyVMM: "bhyve"}, wantErr: "dev.ukrun.vmm"},
+		{name: "unknown rootfs mode", a: map[string]string{KeyGuest: "linux", KeyRootfs: "nfs"}, wantErr: "dev.ukrun.rootfs"},
+		{name: "escaping kernel", a: map[string]string{KeyGuest: "linux", KeyKernel: "../../etc/shadow"}, wantErr: "escapes the rootfs"},
+		{name: "escaping after descent", a: map[string]string{KeyGuest: "linux", KeyKernel: "boot/../../x"}, wantErr: "escapes the rootfs"},
+		{name: "empty kernel", a: map[string]string{KeyGuest: "linux", KeyKernel: ""}, wantErr: "escapes the rootfs"},
+		{name: "memory not a number", a: map[string]string{KeyGuest: "linux", KeyMemory: "1G"}, wantErr: "dev.ukrun.memory"},
+		{name: "memory too small", a: map[string]string{KeyGuest: "linux", KeyMemory: "1"}, wantErr: "dev.ukrun.memory"},
+		{name: "zero vcpus", a: map[string]string{KeyGuest: "linux", KeyVCPUs: "0"}, wantErr: "dev.ukrun.vcpus"},
+		{name: "newline in cmdline", a: map[string]string{KeyGuest: "linux", KeyCmdline: "a\nb"}, wantErr: "dev.ukrun.cmdline"},
+		{name: "block not yet", a: map[string]string{KeyGuest: "linux", KeyBlock: "/disk"}, wantErr: "dev.ukrun.block"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			vm, err := ParseVM(tc.a, root)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || *vm != tc.want {
+				t.Fatalf("ParseVM = %+v, %v; want %+v", vm, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	mem, quota, period := int64(512<<20), int64(150000), uint64(100000)
+	s := &specs.Spec{Linux: &specs.Linux{Resources: &specs.LinuxResources{
+		Memory: &specs.LinuxMemory{Limit: &mem},
+		CPU:    &specs.LinuxCPU{Quota: &quota, Period: &period},
+	}}}
+	if m, c := Limits(s); m != 512 || c != 2 {
+		t.Fatalf("Limits = %d MiB, %d vCPUs; want 512, 2", m, c)
+	}
+	if m, c := Limits(&specs.Spec{}); m != 0 || c != 0 {
+		t.Fatalf("Limits of empty spec = %d, %d", m, c)
+	}
+}
+
+func FuzzParseVM(f *testing.F) {
+	root := f.TempDir()
+	f.Add("linux", "qemu", "/boot/k", "256", "1")
+	f.Add("linux", "", "../x", "x", "-1")
+	f.Fuzz(func(t *testing.T, guest, vmm, kernel, mem, vcpus string) {
+		vm, err := ParseVM(map[string]string{KeyGuest: guest, KeyVMM: vmm, KeyKernel: kernel, KeyMemory: mem, KeyVCPUs: vcpus}, root)
+		if err != nil {
+			return
+		}
+		if vm.Kernel != "" && !strings.HasPrefix(vm.Kernel, root) {
+			t.Fatalf("kernel %q outside rootfs %q", vm.Kernel, root)
+		}
+		if vm.MemoryMiB < 0 || vm.VCPUs < 0 {
+			t.Fatalf("negative sizes: %+v", vm)
+		}
+	})
+}

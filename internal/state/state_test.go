@@ -1,0 +1,118 @@
+package state
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ukrun/ukrun/internal/proc"
+)
+
+func TestValidateID(t *testing.T) {
+	for _, ok := range []string{"a", "pod-1_x.y+z", strings.Repeat("a", MaxIDLen)} {
+		if err := ValidateID(ok); err != nil {
+			t.Errorf("ValidateID(%q) = %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", ".", "..", "a/b", "../x", "a b", "a\x00", strings.Repeat("a", MaxIDLen+1)} {
+		if err := ValidateID(bad); err == nil {
+			t.Errorf("ValidateID(%q) accepted", bad)
+		}
+	}
+}
+
+func TestDerive(t *testing.T) {
+	self, err := proc.Of(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := self
+	stale.StartTime++
+	for _, tc := range []struct {
+		recorded string
+		monitor  proc.Ident
+		want     string
+	}{
+		{Created, self, Created},
+		{Running, self, Running},
+		{Running, proc.Ident{}, Stopped},
+		{Running, stale, Stopped}, // a recycled pid is not our monitor
+		{Creating, proc.Ident{}, Stopped},
+	} {
+		s := &State{Status: tc.recorded, Monitor: tc.monitor}
+		if got := s.Derive(); got != tc.want {
+			t.Errorf("Derive(%s, %+v) = %s, want %s", tc.recorded, tc.monitor, got, tc.want)
+		}
+	}
+}
+
+func TestCreateOpenRemove(t *testing.T) {
+	root := t.TempDir()
+	c, err := Create(root, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(root, "c1"); !errors.Is(err, ErrExist) {
+		t.Fatalf("second Create: %v", err)
+	}
+	if err := c.Save(&State{ID: "c1", Status: Created}); err != nil {
+		t.Fatal(err)
+	}
+	c.Unlock()
+	c, err = Open(root, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Load()
+	if err != nil || s.ID != "c1" || s.Status != Created {
+		t.Fatalf("Load = %+v, %v", s, err)
+	}
+	if err := c.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(root, "c1"); !errors.Is(err, ErrNotExist) {
+		t.Fatalf("Open after Remove: %v", err)
+	}
+	if ids, _ := List(root); len(ids) != 0 {
+		t.Fatalf("List after Remove: %v", ids)
+	}
+}
+
+func TestTeardownReverseToleratesGoneAndReportsAll(t *testing.T) {
+	dir := t.TempDir()
+	outer := filepath.Join(dir, "outer")
+	inner := filepath.Join(outer, "inner")
+	os.MkdirAll(inner, 0o755)
+	full := filepath.Join(dir, "full")
+	os.MkdirAll(filepath.Join(full, "child"), 0o755)
+	err := Teardown([]Resource{
+		{Kind: KindDir, Path: full},                        // not empty: an error, reported
+		{Kind: KindDir, Path: outer},                       // removable only after inner
+		{Kind: KindDir, Path: inner},                       // undone first
+		{Kind: KindFile, Path: filepath.Join(dir, "gone")}, // already gone: fine
+		{Kind: "bogus", Path: "x"},                         // unknown: reported, not fatal
+	})
+	if _, serr := os.Stat(outer); !errors.Is(serr, os.ErrNotExist) {
+		t.Errorf("outer dir still there")
+	}
+	if err == nil || !strings.Contains(err.Error(), "full") || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("Teardown error %v, want both failures reported", err)
+	}
+}
+
+func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "f")
+	for _, v := range []string{"one", "two"} {
+		if err := WriteFileAtomic(name, []byte(v), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ := os.ReadFile(name)
+	ents, _ := os.ReadDir(dir)
+	if string(b) != "two" || len(ents) != 1 {
+		t.Fatalf("content %q, %d entries", b, len(ents))
+	}
+}

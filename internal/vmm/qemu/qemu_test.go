@@ -1,0 +1,71 @@
+package qemu
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ukrun/ukrun/internal/vmm"
+)
+
+func spec() vmm.Spec {
+	return vmm.Spec{
+		Name: "ukrun-c1", Accel: vmm.TCG, MemoryMiB: 256, VCPUs: 2,
+		Kernel: "/cache/vmlinux", Initrd: "/run/c1/initrd.cpio", Cmdline: "console=ttyS0 rdinit=/init",
+		ConsoleLog: "/run/c1,x/console.log", ControlFD: 3, Paused: true,
+		Ports: []vmm.Port{{Name: "ukrun.ctl", FD: 4}, {Name: "ukrun.stdout", FD: 5}},
+	}
+}
+
+func TestArgvPC(t *testing.T) {
+	got, err := Argv(PC, spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"-name", "ukrun-c1", "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
+		"-machine", "pc,accel=tcg", "-m", "256M", "-smp", "2",
+		"-kernel", "/cache/vmlinux", "-append", "console=ttyS0 rdinit=/init",
+		"-initrd", "/run/c1/initrd.cpio", "-S",
+		"-chardev", "file,id=con,path=/run/c1,,x/console.log", "-serial", "chardev:con",
+		"-chardev", "socket,id=qmp,fd=3", "-mon", "chardev=qmp,mode=control",
+		"-device", "virtio-serial-pci,id=vser",
+		"-chardev", "socket,id=port0,fd=4", "-device", "virtserialport,bus=vser.0,chardev=port0,name=ukrun.ctl",
+		"-chardev", "socket,id=port1,fd=5", "-device", "virtserialport,bus=vser.0,chardev=port1,name=ukrun.stdout",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("argv:\n%s\nwant:\n%s", strings.Join(got, " "), strings.Join(want, " "))
+	}
+}
+
+func TestArgvMicroVMKVM(t *testing.T) {
+	s := spec()
+	s.Accel, s.Paused = vmm.KVM, false
+	got, err := Argv(MicroVM, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(got, " ")
+	for _, want := range []string{"-machine microvm,accel=kvm,acpi=off", "-cpu host", "-device virtio-serial-device,id=vser"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("argv %q lacks %q", line, want)
+		}
+	}
+	if strings.Contains(line, " -S") {
+		t.Errorf("unpaused VM has -S: %s", line)
+	}
+}
+
+func TestArgvRefusesBadSpecs(t *testing.T) {
+	for name, mut := range map[string]func(*vmm.Spec){
+		"no kernel":        func(s *vmm.Spec) { s.Kernel = "" },
+		"no memory":        func(s *vmm.Spec) { s.MemoryMiB = 0 },
+		"stdio control fd": func(s *vmm.Spec) { s.ControlFD = 1 },
+		"comma in port":    func(s *vmm.Spec) { s.Ports[0].Name = "a,b" },
+	} {
+		s := spec()
+		mut(&s)
+		if _, err := Argv(PC, s); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

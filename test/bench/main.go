@@ -1,0 +1,110 @@
+// Command bench measures ukrun against raw QEMU booting the identical guest
+// with the identical argv, interleaved in one run, and prints one
+// "BENCH <name> <value> <unit>" line per figure. It asserts nothing.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+const rounds = 10
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	wd, _ := os.Getwd()
+	b := &bench{bin: filepath.Join(wd, "bin")}
+	work, err := os.MkdirTemp("", "ukrun-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+	b.root = filepath.Join(work, "state")
+	if b.bundle, err = makeBundle(work, b.bin); err != nil {
+		return err
+	}
+	// Warm the caches (kernel extraction, initrd base, accel probe).
+	if _, err := b.ukrunFirstOutput("warm"); err != nil {
+		return err
+	}
+	argv, initrd, err := b.rawArgv(work)
+	if err != nil {
+		return err
+	}
+	var raw, uk, rt, td []float64
+	for i := 0; i < rounds; i++ {
+		d, err := rawFirstOutput(argv, initrd)
+		if err != nil {
+			return fmt.Errorf("raw qemu: %w", err)
+		}
+		raw = append(raw, ms(d))
+		if d, err = b.ukrunFirstOutput(fmt.Sprintf("run%d", i)); err != nil {
+			return fmt.Errorf("ukrun run: %w", err)
+		}
+		uk = append(uk, ms(d))
+		c, t, err := b.lifecycle(fmt.Sprintf("lc%d", i))
+		if err != nil {
+			return err
+		}
+		rt, td = append(rt, ms(c)), append(td, ms(t))
+		fmt.Fprintf(os.Stderr, "round %d: raw %.0f ms, ukrun %.0f ms, create+start %.0f ms, kill+delete %.0f ms\n", i+1, raw[i], uk[i], rt[i], td[i])
+	}
+	accel := "tcg"
+	if out, err := exec.Command(filepath.Join(b.bin, "ukrun"), "version").Output(); err == nil && strings.Contains(string(out), "accel: kvm") {
+		accel = "kvm"
+	}
+	fmt.Printf("BENCH accel %s label\n", accel)
+	fmt.Printf("BENCH raw_qemu_ms %.1f ms\n", median(raw))
+	fmt.Printf("BENCH start_ms %.1f ms\n", median(uk))
+	fmt.Printf("BENCH start_ratio %.3f ratio\n", median(uk)/median(raw))
+	fmt.Printf("BENCH runtime_ms %.1f ms\n", median(rt))
+	fmt.Printf("BENCH teardown_ms %.1f ms\n", median(td))
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func median(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// makeBundle writes a VM bundle whose app prints one line and exits.
+func makeBundle(work, bin string) (string, error) {
+	dir := filepath.Join(work, "bundle")
+	if err := os.MkdirAll(filepath.Join(dir, "rootfs", "bin"), 0o755); err != nil {
+		return "", err
+	}
+	app, err := os.ReadFile(filepath.Join(bin, "testapp"))
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rootfs", "bin", "testapp"), app, 0o755); err != nil {
+		return "", err
+	}
+	spec := map[string]any{
+		"ociVersion":  "1.2.0",
+		"process":     map[string]any{"args": []string{"testapp", "out=up", "sleep=0.2", "exit=0"}, "env": []string{"PATH=/bin"}, "cwd": "/", "user": map[string]int{"uid": 0, "gid": 0}},
+		"root":        map[string]string{"path": "rootfs"},
+		"annotations": map[string]string{"dev.ukrun.guest": "linux"},
+		"linux":       map[string]any{"namespaces": []map[string]string{{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}}},
+	}
+	b, _ := json.Marshal(spec)
+	return dir, os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644)
+}

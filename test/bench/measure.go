@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+type bench struct {
+	bin, root, bundle string
+}
+
+func (b *bench) ukrun(args ...string) *exec.Cmd {
+	cmd := exec.Command(filepath.Join(b.bin, "ukrun"), append([]string{"--root", b.root}, args...)...)
+	cmd.Dir = b.bundle
+	return cmd
+}
+
+// ukrunFirstOutput times `ukrun run` from exec to the app's first byte.
+func (b *bench) ukrunFirstOutput(id string) (time.Duration, error) {
+	return firstOutput(b.ukrun("run", "--bundle", b.bundle, id))
+}
+
+// firstOutput starts cmd with stdout on a pipe and times its first byte,
+// then waits for it to end.
+func firstOutput(cmd *exec.Cmd) (time.Duration, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	cmd.Stdout = w
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	w.Close()
+	buf := make([]byte, 1)
+	_, rerr := r.Read(buf)
+	d := time.Since(t0)
+	go drain(r)
+	werr := cmd.Wait()
+	r.Close()
+	if rerr != nil {
+		return 0, fmt.Errorf("no output: %v (exit: %v)", rerr, werr)
+	}
+	return d, werr
+}
+
+// rawArgv creates (not starts) a container to learn the exact VMM argv and
+// copies its initrd, then deletes it.
+func (b *bench) rawArgv(work string) ([]string, string, error) {
+	if err := runQuiet(b.ukrun("create", "--bundle", b.bundle, "argv")); err != nil {
+		return nil, "", fmt.Errorf("create: %w", err)
+	}
+	defer b.ukrun("delete", "--force", "argv").Run()
+	raw, err := os.ReadFile(filepath.Join(b.root, "argv", "state.json"))
+	if err != nil {
+		return nil, "", err
+	}
+	var st struct {
+		VMMArgv []string `json:"vmm_argv"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return nil, "", err
+	}
+	initrd := filepath.Join(work, "raw-initrd.cpio")
+	data, err := os.ReadFile(filepath.Join(b.root, "argv", "initrd.cpio"))
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.WriteFile(initrd, data, 0o600); err != nil {
+		return nil, "", err
+	}
+	return st.VMMArgv, initrd, nil
+}
+
+// rawFirstOutput runs QEMU with ukrun's argv, unpaused, on the bench's
+// copy of the initrd, holding the five sockets as ukrun would, and times
+// the app's first byte on the stdout port.
+func rawFirstOutput(argv []string, initrd string) (time.Duration, error) {
+	a := make([]string, 0, len(argv))
+	for i := 0; i < len(argv); i++ {
+		switch {
+		case argv[i] == "-S":
+		case i > 0 && argv[i-1] == "-initrd":
+			a = append(a, initrd)
+		case i > 0 && argv[i-1] == "-chardev" && strings.HasPrefix(argv[i], "file,id=con,"):
+			a = append(a, "file,id=con,path=/dev/null")
+		default:
+			a = append(a, argv[i])
+		}
+	}
+	cmd := exec.Command(a[0], a[1:]...)
+	var peers []*os.File
+	for i := 0; i < 5; i++ { // fds 3..7: control, ctl, stdin, stdout, stderr
+		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return 0, err
+		}
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(fds[1]), "vmm"))
+		peers = append(peers, os.NewFile(uintptr(fds[0]), "peer"))
+	}
+	defer func() {
+		for _, p := range peers {
+			p.Close()
+		}
+	}()
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	for _, f := range cmd.ExtraFiles {
+		f.Close()
+	}
+	peers[2].Close() // stdin: end of file at once, as ukrun's bench run has
+	buf := make([]byte, 1)
+	_, rerr := peers[3].Read(buf)
+	d := time.Since(t0)
+	go drain(peers[1])
+	go drain(peers[3])
+	go drain(peers[4])
+	werr := cmd.Wait()
+	if rerr != nil {
+		return 0, fmt.Errorf("no output: %v (exit: %v)", rerr, werr)
+	}
+	return d, werr
+}
+
+func drain(f *os.File) {
+	b := make([]byte, 4096)
+	for {
+		if _, err := f.Read(b); err != nil {
+			return
+		}
+	}
+}
+
+// lifecycle times create+start (ukrun's own work until the VMM runs) and
+// kill+delete of the running VM until everything is gone.
+func (b *bench) lifecycle(id string) (time.Duration, time.Duration, error) {
+	t0 := time.Now()
+	if err := runQuiet(b.ukrun("create", "--bundle", b.bundle, id)); err != nil {
+		return 0, 0, fmt.Errorf("create: %w", err)
+	}
+	if err := runQuiet(b.ukrun("start", id)); err != nil {
+		return 0, 0, fmt.Errorf("start: %w", err)
+	}
+	c := time.Since(t0)
+	t1 := time.Now()
+	if err := runQuiet(b.ukrun("kill", id, "KILL")); err != nil {
+		return 0, 0, fmt.Errorf("kill: %w", err)
+	}
+	if err := runQuiet(b.ukrun("delete", "--force", id)); err != nil {
+		return 0, 0, fmt.Errorf("delete: %w", err)
+	}
+	return c, time.Since(t1), nil
+}
+
+// run runs a ukrun command with its stdio on /dev/null: a monitor inherits
+// create's stdio and would hold a pipe open for the container's life.
+func runQuiet(cmd *exec.Cmd) error {
+	return cmd.Run()
+}

@@ -1,0 +1,58 @@
+package integration
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// A bundle without dev.ukrun.guest runs under runc with the same argv; later
+// commands for the id go to runc as well, and delete removes everything.
+func TestNonVMBundleRunsUnderRunc(t *testing.T) {
+	e := newEnv(t)
+	b := runcBundle(t, []string{"/bin/testapp", "out=from runc", "cat", "exit=4"})
+	r := e.ukrun("piped\n", "run", "--bundle", b, "plain")
+	if r.code != 4 || r.stdout != "from runc\npiped\n" {
+		t.Fatalf("run: %+v", r)
+	}
+
+	b = runcBundle(t, []string{"/bin/testapp", "sleep=600"})
+	e.must("create", "--bundle", b, "plain2")
+	if s := e.state("plain2"); s.Status != specs.StateCreated {
+		t.Fatalf("state after create: %+v", s)
+	}
+	e.must("start", "plain2")
+	if s := e.state("plain2"); s.Status != specs.StateRunning {
+		t.Fatalf("state after start: %+v", s)
+	}
+	var pids []int
+	if err := json.Unmarshal([]byte(e.must("ps", "--format", "json", "plain2").stdout), &pids); err != nil || len(pids) != 1 {
+		t.Fatalf("ps: %v %v", pids, err)
+	}
+	e.must("kill", "plain2", "KILL")
+	e.must("delete", "--force", "plain2")
+	e.must("delete", "--force", "plain2")
+}
+
+// runcBundle makes a bundle from `runc spec` whose rootfs holds testapp.
+func runcBundle(t *testing.T, args []string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "rootfs", "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, filepath.Join(binDir, "testapp"), filepath.Join(dir, "rootfs", "bin", "testapp"))
+	cmd := exec.Command("runc", "spec")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("runc spec: %v: %s", err, out)
+	}
+	s := readSpec(t, dir)
+	s.Process.Args, s.Process.Terminal = args, false
+	writeSpec(t, dir, s)
+	return dir
+}
