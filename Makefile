@@ -1,4 +1,5 @@
 # ukrun: `make demo` and `make test` do everything on a fresh Debian 12 machine (as root).
+SHELL     := /bin/bash
 GO        ?= go
 BIN       := bin
 GOFLAGS_STATIC := CGO_ENABLED=0
