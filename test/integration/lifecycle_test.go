@@ -165,3 +165,27 @@ func waitFileContains(t *testing.T, path, want string, timeout time.Duration) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// The monitor (and so the VMM) lives in the spec's cgroupsPath; delete
+// removes the cgroup directories ukrun made.
+func TestCgroupJoinedAndRemoved(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"sleep=600"}, nil)
+	s := readSpec(t, b)
+	cg := "/ukrun-it/" + filepath.Base(e.root)
+	s.Linux.CgroupsPath = cg
+	writeSpec(t, b, s)
+	e.must("create", "--bundle", b, "cg")
+	pid := e.state("cg").Pid
+	own, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
+	if err != nil || !strings.Contains(string(own), cg) {
+		t.Fatalf("monitor cgroups %q (%v), want %s", own, err, cg)
+	}
+	e.must("delete", "cg")
+	waitExit(t, pid, 10*time.Second)
+	dirs, _ := filepath.Glob("/sys/fs/cgroup/*/ukrun-it")
+	dirs2, _ := filepath.Glob("/sys/fs/cgroup/ukrun-it")
+	if left := append(dirs, dirs2...); len(left) > 0 {
+		t.Fatalf("cgroup dirs left: %v", left)
+	}
+}
