@@ -16,6 +16,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/cgroups"
 	"github.com/ukrun/ukrun/internal/guest/linux"
+	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/monitor"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
@@ -55,7 +56,7 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
 	}
 	st := &state.State{
 		ID: o.ID, Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations,
-		Created: time.Now().UTC(), Status: state.Creating, VM: req.vm, Config: r.Config,
+		Created: time.Now().UTC(), Status: state.Creating, VM: req.vm, Config: r.Config, Hooks: spec.Hooks,
 	}
 	mon, err := r.build(c, st, req)
 	if err != nil {
@@ -199,6 +200,9 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 	if err := r.recordVMM(c, st, pidfd); err != nil {
 		return cmd, err
 	}
+	if err := runCreateHooks(st); err != nil {
+		return cmd, err
+	}
 	if err := writePidFile(req.opts.PidFile, cmd.Process.Pid); err != nil {
 		return cmd, err
 	}
@@ -281,4 +285,23 @@ func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) e
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// runCreateHooks runs the hooks of the create step once the VM exists. For
+// a VM container they all run in the runtime's namespaces.
+func runCreateHooks(st *state.State) error {
+	if st.Hooks == nil {
+		return nil
+	}
+	s := ociState(st)
+	s.Status = specs.StateCreating
+	for _, h := range []struct {
+		kind  string
+		hooks []specs.Hook
+	}{{"createRuntime", st.Hooks.CreateRuntime}, {"prestart", st.Hooks.Prestart}, {"createContainer", st.Hooks.CreateContainer}} {
+		if err := hooks.Run(h.kind, h.hooks, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 )
@@ -38,6 +40,13 @@ func (r *Runtime) Delete(c *state.Container, force bool) error {
 	}
 	if err := c.Remove(); err != nil {
 		errs = append(errs, err)
+	}
+	if st.Hooks != nil {
+		s := ociState(st)
+		s.Status, s.Pid = specs.StateStopped, 0
+		if err := hooks.Run("poststop", st.Hooks.Poststop, s); err != nil {
+			r.Log.Warn("poststop hook failed", "id", c.ID, "error", err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -22,6 +23,13 @@ func (r *Runtime) Start(id string) error {
 	defer c.Unlock()
 	if s := st.Derive(); s != state.Created {
 		return fmt.Errorf("cannot start container %s: it is %s, not created", id, s)
+	}
+	if st.Hooks != nil {
+		// startContainer hooks cannot run inside the guest: they run here,
+		// before the VM is resumed.
+		if err := hooks.Run("startContainer", st.Hooks.StartContainer, ociState(st)); err != nil {
+			return err
+		}
 	}
 	// Non-blocking open: a dead monitor must not hang start.
 	fifo, err := os.OpenFile(c.Path(state.StartFifo), os.O_RDONLY|unix.O_NONBLOCK, 0)
@@ -38,7 +46,15 @@ func (r *Runtime) Start(id string) error {
 	}
 	st.Status = state.Running
 	os.Remove(c.Path(state.StartFifo))
-	return c.Save(st)
+	if err := c.Save(st); err != nil {
+		return err
+	}
+	if st.Hooks != nil {
+		if err := hooks.Run("poststart", st.Hooks.Poststart, ociState(st)); err != nil {
+			r.Log.Warn("poststart hook failed", "id", id, "error", err)
+		}
+	}
+	return nil
 }
 
 // readAnswer reads the monitor's one-line answer from the start fifo.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/ukrun/ukrun/internal/config"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
@@ -45,6 +47,7 @@ type State struct {
 	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
 	VM          *oci.VM           `json:"vm"`
 	Config      config.Config     `json:"config"` // the host config in force at create
+	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
 	Resources   []Resource        `json:"resources,omitempty"`
 }
 

@@ -189,3 +189,36 @@ func TestCgroupJoinedAndRemoved(t *testing.T) {
 		t.Fatalf("cgroup dirs left: %v", left)
 	}
 }
+
+// Hooks run at their OCI points, in order, with the state on stdin.
+func TestHooks(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"exit=0"}, nil)
+	log := filepath.Join(t.TempDir(), "hooks.log")
+	hook := func(name string) specs.Hook {
+		return specs.Hook{Path: "/bin/sh", Args: []string{"sh", "-c",
+			`read -r s; st=$(echo "$s" | grep -o '"status":"[a-z]*"'); echo "` + name + ` $st" >> ` + log}}
+	}
+	s := readSpec(t, b)
+	s.Hooks = &specs.Hooks{
+		CreateRuntime: []specs.Hook{hook("createRuntime")},
+		Poststart:     []specs.Hook{hook("poststart")},
+		Poststop:      []specs.Hook{hook("poststop")},
+	}
+	writeSpec(t, b, s)
+	if r := e.ukrun("", "run", "--bundle", b, "hooks"); r.code != 0 {
+		t.Fatalf("run: %+v", r)
+	}
+	got, _ := os.ReadFile(log)
+	want := "createRuntime \"status\":\"creating\"\npoststart \"status\":\"running\"\npoststop \"status\":\"stopped\"\n"
+	if string(got) != want {
+		t.Fatalf("hooks ran as\n%s\nwant\n%s", got, want)
+	}
+
+	// A failing create hook fails create and leaves nothing.
+	s.Hooks = &specs.Hooks{CreateRuntime: []specs.Hook{{Path: "/bin/false"}}}
+	writeSpec(t, b, s)
+	if r := e.ukrun("", "create", "--bundle", b, "hookfail"); r.code == 0 || !strings.Contains(r.stderr, "createRuntime hook") {
+		t.Fatalf("create with failing hook: %+v", r)
+	}
+}
