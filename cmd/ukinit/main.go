@@ -38,6 +38,9 @@ func run() int {
 	if err != nil {
 		return fail(nil, 255, err)
 	}
+	if err := configureNet(app.Net); err != nil {
+		return fail(ports.ctl, 255, fmt.Errorf("configure network: %w", err))
+	}
 	code, err := runApp(app, ports)
 	if err != nil {
 		return fail(ports.ctl, code, err)

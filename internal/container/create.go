@@ -18,9 +18,11 @@ import (
 	"github.com/ukrun/ukrun/internal/guest/linux"
 	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/monitor"
+	"github.com/ukrun/ukrun/internal/netsetup"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/teardown"
 	"github.com/ukrun/ukrun/internal/vmm"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
@@ -41,6 +43,7 @@ type vmRequest struct {
 	vm     *oci.VM
 	qemu   string
 	ukinit string
+	ns     nsPlan
 }
 
 // Create makes a VM container and leaves its monitor waiting for start. It
@@ -83,7 +86,8 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkNamespaces(spec); err != nil {
+	ns, err := planNamespaces(spec)
+	if err != nil {
 		return nil, err
 	}
 	if spec.Process.Terminal != (o.ConsoleSocket != "") {
@@ -92,7 +96,7 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	memMiB, vcpus := oci.Limits(spec)
 	vm.MemoryMiB = firstPositive(vm.MemoryMiB, memMiB, r.Config.MemoryMiB)
 	vm.VCPUs = firstPositive(vm.VCPUs, vcpus, r.Config.VCPUs)
-	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm}
+	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm, ns: ns}
 	if req.qemu, err = r.lookBinary("qemu", r.Config.QEMU); err != nil {
 		return nil, err
 	}
@@ -112,44 +116,70 @@ func firstPositive(vs ...int) int {
 }
 
 // build makes every resource, recording each before it is made, and starts
-// the monitor. The monitor is returned even on error, for rollback.
+// the monitor, all from a thread inside the container's namespaces. The
+// monitor is returned even on error, for rollback.
 func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*exec.Cmd, error) {
+	var mon *exec.Cmd
+	err := inNamespaces(req.ns, func() error {
+		nic, err := r.setupNetwork(c, st, req)
+		if err != nil {
+			return err
+		}
+		if nic != nil {
+			defer nic.Tap.Close() // the monitor and the VMM hold their own copies
+		}
+		plan, err := r.prepare(c, st, req, nic)
+		if err != nil {
+			return err
+		}
+		mon, err = r.startMonitor(c, st, req, plan, nic)
+		return err
+	})
+	return mon, err
+}
+
+// prepare writes the guest's initrd and builds the VMM's argv.
+func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
 	initrd := c.Path(state.InitrdFile)
 	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
-		return nil, err
+		return monitor.Plan{}, err
 	}
 	boot, err := linux.Prepare(linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
-		Ukinit: req.ukinit, InitrdTo: initrd,
+		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic),
 	})
 	if err != nil {
-		return nil, err
+		return monitor.Plan{}, err
 	}
-	argv, err := qemu.Argv(boot.Machine, vmm.Spec{
+	spec := vmm.Spec{
 		Name: "ukrun-" + req.opts.ID, Accel: r.Accel(), MemoryMiB: req.vm.MemoryMiB, VCPUs: req.vm.VCPUs,
 		Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
 		ConsoleLog: c.Path(state.ConsoleLog), ControlFD: monitor.FDControl, Paused: true,
 		Ports: guestPorts(),
-	})
+	}
+	if nic != nil {
+		spec.NIC = &vmm.NIC{FD: monitor.FDTap, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}
+	}
+	argv, err := qemu.Argv(boot.Machine, spec)
 	if err != nil {
-		return nil, err
+		return monitor.Plan{}, err
 	}
 	fifo := c.Path(state.StartFifo)
 	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: fifo}); err != nil {
-		return nil, err
+		return monitor.Plan{}, err
 	}
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
-		return nil, fmt.Errorf("make start fifo: %w", err)
+		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
 	}
 	st.VMMArgv = append([]string{req.qemu}, argv...)
-	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv,
-		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout}
-	return r.startMonitor(c, st, req, plan)
+	return monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv, Tap: nic != nil,
+		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout}, nil
 }
 
-// startMonitor spawns the monitor in the spec's namespaces and cgroup,
-// hands it the plan and records the monitor and VMM once the VMM is up.
-func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan) (*exec.Cmd, error) {
+// startMonitor spawns the monitor (from the calling thread, inside the
+// container's namespaces) and its cgroup, hands it the plan and records the
+// monitor and VMM once the VMM is up.
+func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, nic *netsetup.Result) (*exec.Cmd, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, fmt.Errorf("socketpair: %w", err)
@@ -165,14 +195,17 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 		Args:        append(append([]string{"ukrun"}, r.MonitorArg...), "monitor", req.opts.ID),
 		Env:         []string{"PATH=" + os.Getenv("PATH")},
 		ExtraFiles:  []*os.File{theirs},
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true},
+		SysProcAttr: &syscall.SysProcAttr{Setsid: true, Cloneflags: req.ns.clone},
+	}
+	if nic != nil {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, nic.Tap)
 	}
 	stdio, err := r.stdio(cmd, req)
 	if err != nil {
 		theirs.Close()
 		return nil, err
 	}
-	err = startInNamespaces(cmd, req.spec)
+	err = cmd.Start()
 	theirs.Close()
 	stdio.Close()
 	if err != nil {
@@ -278,7 +311,7 @@ func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) e
 	if err := st.VMM.Wait(10 * time.Second); err != nil {
 		errs = append(errs, fmt.Errorf("VMM pid %d: %w", st.VMM.Pid, err))
 	}
-	if err := state.Teardown(st.Resources); err != nil {
+	if err := teardown.All(st.Resources); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.Remove(); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/teardown"
 )
 
 // Delete removes a container and everything ukrun made for it. A running
@@ -35,7 +36,7 @@ func (r *Runtime) Delete(c *state.Container, force bool) error {
 	if err := stop(st); err != nil {
 		errs = append(errs, err)
 	}
-	if err := state.Teardown(st.Resources); err != nil {
+	if err := teardown.All(st.Resources); err != nil {
 		errs = append(errs, err)
 	}
 	if err := c.Remove(); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/teardown"
 )
 
 // Kill delivers sig to a running container: SIGKILL stops the VM at once;
@@ -20,6 +21,12 @@ func (r *Runtime) Kill(id string, sig unix.Signal) error {
 		return err
 	}
 	defer c.Unlock()
+	if !st.VMM.Alive() {
+		// The VMM died on its own: remove whatever its monitor did not.
+		if err := teardown.Network(st.Resources); err != nil {
+			r.Log.Error("kill: network cleanup", "id", id, "error", err)
+		}
+	}
 	if st.Derive() != state.Running {
 		return fmt.Errorf("cannot kill container %s: %w", id, ErrNotRunning)
 	}

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"runtime"
-	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/netsetup"
 )
 
 // nsFlags maps OCI namespace types to clone flags. Mount, cgroup and time
@@ -21,53 +21,57 @@ var nsFlags = map[specs.LinuxNamespaceType]uintptr{
 	specs.PIDNamespace:     unix.CLONE_NEWPID,
 }
 
-// checkNamespaces refuses what a VM container cannot honour.
-func checkNamespaces(s *specs.Spec) error {
-	if s.Linux == nil {
-		return nil
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == specs.UserNamespace {
-			return errors.New("bundle config: user namespaces are not supported for VM containers")
-		}
-	}
-	return nil
+// nsPlan says where the monitor lives.
+type nsPlan struct {
+	join  []specs.LinuxNamespace // joined by path before the monitor starts
+	clone uintptr                // made by the kernel for the monitor
+	netns string                 // the network namespace joined; "" when a new one is made
 }
 
-// startInNamespaces starts cmd in the spec's namespaces: it joins those
-// given by path (setns on a locked thread that is then discarded) and has
-// the kernel create the others.
-func startInNamespaces(cmd *exec.Cmd, s *specs.Spec) error {
-	var join []specs.LinuxNamespace
-	var clone uintptr
+// planNamespaces checks the spec's namespaces and refuses what a VM
+// container cannot honour: user namespaces and the host's network.
+func planNamespaces(s *specs.Spec) (nsPlan, error) {
+	var p nsPlan
+	hasNet := false
 	if s.Linux != nil {
 		for _, ns := range s.Linux.Namespaces {
+			if ns.Type == specs.UserNamespace {
+				return p, errors.New("bundle config: user namespaces are not supported for VM containers")
+			}
 			flag, ok := nsFlags[ns.Type]
 			switch {
 			case !ok:
 			case ns.Path != "":
-				join = append(join, ns)
+				p.join = append(p.join, ns)
 			default:
-				clone |= flag
+				p.clone |= flag
+			}
+			if ns.Type == specs.NetworkNamespace {
+				hasNet = true
+				p.netns = ns.Path
 			}
 		}
 	}
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	if !hasNet || (p.netns != "" && netsetup.IsHost(p.netns)) {
+		return p, errors.New("bundle config: a VM container needs a network namespace of its own, not the host's (add a network namespace to linux.namespaces)")
 	}
-	cmd.SysProcAttr.Cloneflags |= clone
+	return p, nil
+}
+
+// inNamespaces runs fn on a locked OS thread that has joined the spec's
+// namespaces given by path; fn starts the monitor from it. The thread is
+// never unlocked, so Go retires it afterwards.
+func inNamespaces(p nsPlan, fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
-		// The thread's namespaces change: lock it and never unlock, so
-		// Go retires it when this goroutine ends.
 		runtime.LockOSThread()
-		for _, ns := range join {
+		for _, ns := range p.join {
 			if err := setns(ns); err != nil {
 				errc <- err
 				return
 			}
 		}
-		errc <- cmd.Start()
+		errc <- fn()
 	}()
 	return <-errc
 }

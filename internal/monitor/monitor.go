@@ -74,6 +74,10 @@ func (m *monitor) boot() (int, error) {
 		return -1, fmt.Errorf("open VMM log: %w", err)
 	}
 	defer logf.Close()
+	if m.plan.Tap {
+		// Handed on to the VMM and closed here: the TAP dies with the VMM.
+		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
+	}
 	m.vm, err = launch(m.plan.VMM, vmmFiles, logf)
 	for _, f := range vmmFiles {
 		f.Close()

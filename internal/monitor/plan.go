@@ -17,6 +17,7 @@ type Plan struct {
 	Dir         string   `json:"dir"`          // the container's state dir
 	VMM         []string `json:"vmm"`          // VMM argv, binary first
 	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
+	Tap         bool     `json:"tap"`          // the TAP queue arrives on FDTapIn
 	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
 }
 
@@ -27,10 +28,15 @@ const (
 	FDStdin   = 5
 	FDStdout  = 6
 	FDStderr  = 7
+	FDTap     = 8
 )
 
-// FDSync is the monitor's end of the sync socket with create.
-const FDSync = 3
+// The monitor's own inherited fds: the sync socket with create, then the
+// TAP queue when the VM has a NIC.
+const (
+	FDSync  = 3
+	FDTapIn = 4
+)
 
 // Ready is the monitor's answer to create: empty Error means the VMM runs
 // paused, and its pidfd travels with the message.

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/teardown"
 )
 
 // run waits for start, resumes the VM, relays stdio and signals until the
@@ -27,6 +28,7 @@ func (m *monitor) run() int {
 				m.log.Error("monitor: start", "error", err)
 				m.vm.kill()
 				<-m.vm.done
+				m.cleanNetwork()
 				return ExitSetup
 			}
 			waiting = false
@@ -36,9 +38,11 @@ func (m *monitor) run() int {
 				m.log.Info("monitor: signal before start ends the container", "signal", sig)
 				m.vm.kill()
 				<-m.vm.done
+				m.cleanNetwork()
 				return 128 + int(sig)
 			}
 		case st := <-m.vm.done:
+			m.cleanNetwork()
 			m.log.Error("monitor: VMM exited before start", "status", st.String())
 			return exitCode(0, false, st)
 		}
@@ -53,6 +57,7 @@ func (m *monitor) run() int {
 				m.sendSignal(sig)
 			}
 		case st := <-m.vm.done:
+			m.cleanNetwork()
 			// The VMM closed its ends: drain the app's last output.
 			<-stdout
 			<-stderr
@@ -100,4 +105,18 @@ func forwardable(s os.Signal) (unix.Signal, bool) {
 		return 0, false
 	}
 	return sig, true
+}
+
+// cleanNetwork removes the container's network objects the moment the VMM
+// is gone, from the record create saved.
+func (m *monitor) cleanNetwork() {
+	c := &state.Container{ID: m.plan.ID, Dir: m.plan.Dir}
+	st, err := c.Load()
+	if err != nil {
+		m.log.Error("monitor: read record for network cleanup", "error", err)
+		return
+	}
+	if err := teardown.Network(st.Resources); err != nil {
+		m.log.Error("monitor: network cleanup", "error", err)
+	}
 }

@@ -79,6 +79,16 @@ func lock(id, dir string) (*Container, error) {
 	return &Container{ID: id, Dir: dir, lock: f}, nil
 }
 
+// Busy tells whether another command holds the container's lock now.
+func (c *Container) Busy() bool {
+	f, err := os.Open(filepath.Join(c.Dir, LockFile))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) != nil
+}
+
 // Unlock releases the lock.
 func (c *Container) Unlock() {
 	if c.lock != nil {

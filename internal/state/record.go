@@ -9,8 +9,20 @@ import (
 // Resource is one thing ukrun created for a container, recorded before it
 // is created so that teardown can undo it from disk alone.
 type Resource struct {
-	Kind string `json:"kind"` // KindFile, KindDir or KindCgroup
-	Path string `json:"path"`
+	Kind string     `json:"kind"`
+	Path string     `json:"path,omitempty"` // files, dirs, cgroups
+	Net  *NetObject `json:"net,omitempty"`  // taps, qdiscs, filters
+}
+
+// NetObject names a kernel network object inside a network namespace.
+type NetObject struct {
+	Netns    string `json:"netns"`              // path of the namespace
+	NetnsIno uint64 `json:"netns_ino"`          // its inode: a new netns at the same path is another one
+	Link     string `json:"link"`               // the link the object is (tap) or hangs on
+	Alias    string `json:"alias,omitempty"`    // tap: the alias that proves it is ours
+	Prio     uint16 `json:"prio,omitempty"`     // filter priority
+	Redirect string `json:"redirect,omitempty"` // filter: the link it redirects to
+	RedirIdx int    `json:"redirect_index,omitempty"`
 }
 
 // Kinds of recorded resources.
@@ -18,7 +30,13 @@ const (
 	KindFile   = "file"
 	KindDir    = "dir"
 	KindCgroup = "cgroup" // a cgroup directory ukrun made
+	KindTap    = "tap"    // a TAP device
+	KindQdisc  = "qdisc"  // an ingress qdisc ukrun added
+	KindFilter = "filter" // a tc filter on an ingress qdisc
 )
+
+// IsNet tells whether r is a network object.
+func (r Resource) IsNet() bool { return r.Net != nil }
 
 // Record appends r to the state and saves it, before r is made.
 func (c *Container) Record(s *State, r Resource) error {
@@ -26,22 +44,10 @@ func (c *Container) Record(s *State, r Resource) error {
 	return c.Save(s)
 }
 
-// Teardown undoes the record in reverse. What is already gone counts as
-// done; it keeps going after an error and returns all of them.
-func Teardown(rs []Resource) error {
-	var errs []error
-	for i := len(rs) - 1; i >= 0; i-- {
-		r := rs[i]
-		var err error
-		switch r.Kind {
-		case KindFile, KindDir, KindCgroup:
-			err = os.Remove(r.Path)
-		default:
-			err = fmt.Errorf("unknown resource kind %q", r.Kind)
-		}
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, fmt.Errorf("remove %s %s: %w", r.Kind, r.Path, err))
-		}
+// RemovePath undoes a file, directory or cgroup; already gone is done.
+func RemovePath(r Resource) error {
+	if err := os.Remove(r.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("remove %s %s: %w", r.Kind, r.Path, err)
 	}
-	return errors.Join(errs...)
+	return nil
 }

@@ -80,28 +80,6 @@ func TestCreateOpenRemove(t *testing.T) {
 	}
 }
 
-func TestTeardownReverseToleratesGoneAndReportsAll(t *testing.T) {
-	dir := t.TempDir()
-	outer := filepath.Join(dir, "outer")
-	inner := filepath.Join(outer, "inner")
-	os.MkdirAll(inner, 0o755)
-	full := filepath.Join(dir, "full")
-	os.MkdirAll(filepath.Join(full, "child"), 0o755)
-	err := Teardown([]Resource{
-		{Kind: KindDir, Path: full},                        // not empty: an error, reported
-		{Kind: KindDir, Path: outer},                       // removable only after inner
-		{Kind: KindDir, Path: inner},                       // undone first
-		{Kind: KindFile, Path: filepath.Join(dir, "gone")}, // already gone: fine
-		{Kind: "bogus", Path: "x"},                         // unknown: reported, not fatal
-	})
-	if _, serr := os.Stat(outer); !errors.Is(serr, os.ErrNotExist) {
-		t.Errorf("outer dir still there")
-	}
-	if err == nil || !strings.Contains(err.Error(), "full") || !strings.Contains(err.Error(), "bogus") {
-		t.Errorf("Teardown error %v, want both failures reported", err)
-	}
-}
-
 func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "f")

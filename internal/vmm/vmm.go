@@ -17,6 +17,13 @@ type Port struct {
 	FD   int    // fd number in the VMM process
 }
 
+// NIC is the guest's network card, backed by a TAP queue fd.
+type NIC struct {
+	FD  int    // TAP fd in the VMM process
+	MAC string // the pod interface's MAC
+	MTU int
+}
+
 // Spec is one VM to launch.
 type Spec struct {
 	Name       string // for the VMM's process title and logs
@@ -29,5 +36,6 @@ type Spec struct {
 	ConsoleLog string // file receiving the guest console
 	ControlFD  int    // fd of the VMM's control socket (QMP for QEMU)
 	Ports      []Port
+	NIC        *NIC // nil: no network
 	Paused     bool // start with vCPUs stopped until resumed
 }

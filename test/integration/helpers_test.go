@@ -219,3 +219,16 @@ func readAll(t *testing.T, f *os.File) string {
 	}
 	return string(b)
 }
+
+func readJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }

@@ -9,12 +9,17 @@
 //	sleep=SECS   sleep
 //	trap         on SIGTERM print "got TERM" and exit 0
 //	tty          print "tty=true" when stdin is a terminal
+//	listen=PORT  print "listening", then answer every TCP connection on PORT
+//	             with "hello from <hostname>" (runs until killed)
+//	connect=A    connect to TCP address A and print the line it sends
 //	exit=N       exit with code N
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -55,6 +60,10 @@ func main() {
 		case "tty":
 			_, err := unix.IoctlGetTermios(0, unix.TCGETS)
 			fmt.Printf("tty=%v\n", err == nil)
+		case "listen":
+			listen(arg)
+		case "connect":
+			connect(arg)
 		case "exit":
 			n, _ := strconv.Atoi(arg)
 			os.Exit(n)
@@ -63,4 +72,40 @@ func main() {
 			os.Exit(2)
 		}
 	}
+}
+
+func listen(port string) {
+	l, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "listen:", err)
+		os.Exit(1)
+	}
+	fmt.Println("listening")
+	host, _ := os.Hostname()
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			continue
+		}
+		fmt.Fprintf(c, "hello from %s\n", host)
+		c.Close()
+	}
+}
+
+func connect(addr string) {
+	var c net.Conn
+	var err error
+	for i := 0; i < 50; i++ { // the peer may still be starting
+		if c, err = net.DialTimeout("tcp", addr, time.Second); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "connect:", err)
+		os.Exit(1)
+	}
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	fmt.Print(line)
+	c.Close()
 }

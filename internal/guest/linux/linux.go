@@ -20,7 +20,7 @@ import (
 )
 
 // modules are the drivers ukinit needs when the kernel has them as modules.
-var modules = []string{"virtio_pci", "virtio_console"}
+var modules = []string{"virtio_pci", "virtio_console", "virtio_net"}
 
 // Boot is what the VMM needs to boot a prepared Linux guest.
 type Boot struct {
@@ -35,9 +35,10 @@ type Request struct {
 	Config   config.Config
 	VM       *oci.VM
 	Spec     *specs.Spec
-	Rootfs   string // bundle rootfs, host path
-	Ukinit   string // ukinit binary, host path
-	InitrdTo string // where to write the per-container initrd
+	Rootfs   string     // bundle rootfs, host path
+	Ukinit   string     // ukinit binary, host path
+	InitrdTo string     // where to write the per-container initrd
+	Net      *proto.Net // the NIC's addressing, nil without a NIC
 }
 
 // Prepare resolves the kernel and writes the container's initrd.
@@ -53,7 +54,7 @@ func Prepare(r Request) (*Boot, error) {
 	machine := qemu.PC
 	mods := modules
 	if kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y" {
-		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console"}
+		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}
 	}
 	var hostMods []string
 	if modDir != "" {
@@ -66,7 +67,7 @@ func Prepare(r Request) (*Boot, error) {
 		return nil, fmt.Errorf("build initrd base: %w", err)
 	}
 	app := App(r.Spec)
-	app.Modules = guestMods
+	app.Modules, app.Net = guestMods, r.Net
 	if err := initrd.Write(r.InitrdTo, base, app, r.Rootfs); err != nil {
 		return nil, fmt.Errorf("build initrd: %w", err)
 	}

@@ -34,6 +34,16 @@ type App struct {
 	Hostname string   `json:"hostname,omitempty"`
 	Terminal bool     `json:"terminal,omitempty"`
 	Modules  []string `json:"modules,omitempty"` // .ko paths in the initrd, in load order
+	Net      *Net     `json:"net,omitempty"`     // the NIC's addressing; nil: no NIC
+}
+
+// Net is the pod interface's addressing, taken over by the guest's NIC.
+type Net struct {
+	MAC     string `json:"mac"`
+	IP      string `json:"ip"`
+	Prefix  int    `json:"prefix"`
+	Gateway string `json:"gateway,omitempty"`
+	MTU     int    `json:"mtu,omitempty"`
 }
 
 // Message kinds on the control port, one per line: "<kind> <arg>".

@@ -3,6 +3,7 @@ package qemu
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/ukrun/ukrun/internal/vmm"
@@ -56,7 +57,21 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 			"-device", fmt.Sprintf("virtserialport,bus=vser.0,chardev=%s,name=%s", id, p.Name),
 		)
 	}
+	if n := spec.NIC; n != nil {
+		dev := fmt.Sprintf("%s,netdev=net0,mac=%s", netDevice(m), n.MAC)
+		if n.MTU > 0 && n.MTU != 1500 {
+			dev += fmt.Sprintf(",host_mtu=%d", n.MTU)
+		}
+		a = append(a, "-netdev", fmt.Sprintf("tap,id=net0,fd=%d", n.FD), "-device", dev)
+	}
 	return a, nil
+}
+
+func netDevice(m Machine) string {
+	if m == MicroVM {
+		return "virtio-net-device"
+	}
+	return "virtio-net-pci"
 }
 
 func check(s vmm.Spec) error {
@@ -67,6 +82,11 @@ func check(s vmm.Spec) error {
 		return fmt.Errorf("qemu: memory %d MiB and %d vCPUs must be positive", s.MemoryMiB, s.VCPUs)
 	case s.ControlFD < 3:
 		return fmt.Errorf("qemu: control fd %d is not an inherited fd", s.ControlFD)
+	}
+	if n := s.NIC; n != nil {
+		if _, err := net.ParseMAC(n.MAC); err != nil || n.FD < 3 {
+			return fmt.Errorf("qemu: bad NIC %+v", *n)
+		}
 	}
 	for _, p := range s.Ports {
 		if p.FD < 3 || p.Name == "" || strings.ContainsAny(p.Name, ",=") {
