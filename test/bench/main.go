@@ -61,6 +61,18 @@ func run() error {
 		rt, td = append(rt, ms(c)), append(td, ms(t))
 		fmt.Fprintf(os.Stderr, "round %d: raw %.0f ms, ukrun %.0f ms, create+start %.0f ms, kill+delete %.0f ms\n", i+1, raw[i], uk[i], rt[i], td[i])
 	}
+	loop, leaked, err := b.crashLoop(work)
+	if err != nil {
+		return fmt.Errorf("crash loop: %w", err)
+	}
+	rss, err := b.monitorRSS()
+	if err != nil {
+		return fmt.Errorf("monitor rss: %w", err)
+	}
+	total := 0.0
+	for _, v := range loop {
+		total += v
+	}
 	accel := "tcg"
 	if out, err := exec.Command(filepath.Join(b.bin, "ukrun"), "version").Output(); err == nil && strings.Contains(string(out), "accel: kvm") {
 		accel = "kvm"
@@ -71,6 +83,11 @@ func run() error {
 	fmt.Printf("BENCH start_ratio %.3f ratio\n", median(uk)/median(raw))
 	fmt.Printf("BENCH runtime_ms %.1f ms\n", median(rt))
 	fmt.Printf("BENCH teardown_ms %.1f ms\n", median(td))
+	fmt.Printf("BENCH crashloop_rounds_per_min %.0f rounds/min\n", float64(len(loop))/(total/60000))
+	fmt.Printf("BENCH crashloop_first50_ms %.1f ms\n", median(loop[:50]))
+	fmt.Printf("BENCH crashloop_last50_ms %.1f ms\n", median(loop[len(loop)-50:]))
+	fmt.Printf("BENCH crashloop_leaked %d objects\n", leaked)
+	fmt.Printf("BENCH monitor_rss_kib %d KiB\n", rss)
 	return nil
 }
 
