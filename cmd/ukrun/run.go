@@ -1,15 +1,14 @@
 package main
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
 
+	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -52,17 +51,11 @@ func wait(mon *exec.Cmd) int {
 		case s := <-sigs:
 			mon.Process.Signal(s)
 		case err := <-done:
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-					return 128 + int(ws.Signal())
-				}
-				return ee.ExitCode()
-			}
-			if err != nil {
+			if mon.ProcessState == nil {
+				logger.Error("run: wait for monitor", "error", err)
 				return 255
 			}
-			return 0
+			return proc.ExitCode(mon.ProcessState)
 		}
 	}
 }

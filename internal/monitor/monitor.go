@@ -10,12 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
@@ -114,8 +114,8 @@ func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
 	if ok {
 		return reported
 	}
-	if ws, isWS := vmm.Sys().(syscall.WaitStatus); isWS && ws.Signaled() {
-		return 128 + int(ws.Signal())
+	if code := proc.ExitCode(vmm); code > 128 {
+		return code // the VMM was killed: report the signal
 	}
 	return ExitNoCode
 }

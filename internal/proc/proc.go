@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -149,4 +150,13 @@ func PidOfFD(fd int) (int, error) {
 		}
 	}
 	return 0, errors.New("pidfd info has no Pid line")
+}
+
+// ExitCode turns a finished process's status into a container exit code:
+// its exit status, or 128+n when signal n ended it.
+func ExitCode(ps *os.ProcessState) int {
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ps.ExitCode()
 }

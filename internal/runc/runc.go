@@ -4,7 +4,6 @@
 package runc
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +12,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/proc"
 )
 
 // Runc runs runc with the caller's global flags.
@@ -59,14 +60,10 @@ func (r Runc) Run(root, id string, args []string) (int, error) {
 		case s := <-sigs:
 			cmd.Process.Signal(s)
 		case err := <-done:
-			var ee *exec.ExitError
-			if errors.As(err, &ee) {
-				if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-					return 128 + int(ws.Signal()), nil
-				}
-				return ee.ExitCode(), nil
+			if cmd.ProcessState == nil {
+				return -1, fmt.Errorf("wait for runc: %w", err)
 			}
-			return 0, err
+			return proc.ExitCode(cmd.ProcessState), nil
 		}
 	}
 }
