@@ -28,7 +28,7 @@ var killCommand = &cli.Command{
 		if delegated(id) {
 			return delegate(c).Exec(rt.Root, id, commandArgs())
 		}
-		return rt.Kill(id, sig)
+		return rt.Kill(id, sig, c.Bool("all"))
 	},
 }
 

@@ -13,9 +13,10 @@ import (
 
 // Kill delivers sig to a running container: SIGKILL stops the VM at once;
 // any other signal goes through the monitor to the app in the guest.
-// The monitor and the VMM are the container's only processes, so --all
-// changes nothing. A monitor whose VMM is gone gets SIGKILL itself.
-func (r *Runtime) Kill(id string, sig unix.Signal) error {
+// The monitor and the VMM are the container's only processes, so all
+// changes only one thing: a container already stopped is not an error. A
+// monitor whose VMM is gone gets SIGKILL itself.
+func (r *Runtime) Kill(id string, sig unix.Signal, all bool) error {
 	c, st, err := r.open(id)
 	if err != nil {
 		return err
@@ -27,7 +28,10 @@ func (r *Runtime) Kill(id string, sig unix.Signal) error {
 			r.Log.Error("kill: network cleanup", "id", id, "error", err)
 		}
 	}
-	if st.Derive() != state.Running {
+	if s := st.Derive(); s != state.Running && s != state.Paused {
+		if all && s == state.Stopped {
+			return nil // containerd's kill --all after the exit
+		}
 		return fmt.Errorf("cannot kill container %s: %w", id, ErrNotRunning)
 	}
 	if sig == unix.SIGKILL {

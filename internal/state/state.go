@@ -20,6 +20,7 @@ const (
 	Creating = "creating"
 	Created  = "created"
 	Running  = "running"
+	Paused   = "paused"
 	Stopped  = "stopped"
 )
 
@@ -36,19 +37,20 @@ const (
 
 // State is what ukrun knows about one VM container, saved as state.json.
 type State struct {
-	ID          string            `json:"id"`
-	Bundle      string            `json:"bundle"`
-	Rootfs      string            `json:"rootfs"`
-	Annotations map[string]string `json:"annotations,omitempty"`
-	Created     time.Time         `json:"created"`
-	Status      string            `json:"status"` // last recorded: creating, created or running
-	Monitor     proc.Ident        `json:"monitor"`
-	VMM         proc.Ident        `json:"vmm"`
-	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
-	VM          *oci.VM           `json:"vm"`
-	Config      config.Config     `json:"config"` // the host config in force at create
-	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
-	Resources   []Resource        `json:"resources,omitempty"`
+	ID          string                `json:"id"`
+	Bundle      string                `json:"bundle"`
+	Rootfs      string                `json:"rootfs"`
+	Annotations map[string]string     `json:"annotations,omitempty"`
+	Created     time.Time             `json:"created"`
+	Status      string                `json:"status"` // last recorded: creating, created or running
+	Monitor     proc.Ident            `json:"monitor"`
+	VMM         proc.Ident            `json:"vmm"`
+	VMMArgv     []string              `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
+	VM          *oci.VM               `json:"vm"`
+	Config      config.Config         `json:"config"` // the host config in force at create
+	Hooks       *specs.Hooks          `json:"hooks,omitempty"`
+	Limits      *specs.LinuxResources `json:"limits,omitempty"` // memory and cpu last set by update
+	Resources   []Resource            `json:"resources,omitempty"`
 }
 
 // Derive returns the true status: a dead monitor means stopped, whatever

@@ -12,6 +12,7 @@
 //	listen=PORT  print "listening", then answer every TCP connection on PORT
 //	             with "hello from <hostname>" (runs until killed)
 //	connect=A    connect to TCP address A and print the line it sends
+//	tick=N       print 1..N, one every 100 ms
 //	exit=N       exit with code N
 package main
 
@@ -60,6 +61,12 @@ func main() {
 		case "tty":
 			_, err := unix.IoctlGetTermios(0, unix.TCGETS)
 			fmt.Printf("tty=%v\n", err == nil)
+		case "tick":
+			n, _ := strconv.Atoi(arg)
+			for i := 1; i <= n; i++ {
+				fmt.Println(i)
+				time.Sleep(100 * time.Millisecond)
+			}
 		case "listen":
 			listen(arg)
 		case "connect":
