@@ -5,7 +5,7 @@ BIN       := bin
 GOFLAGS_STATIC := CGO_ENABLED=0
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: all build deps demo test unit integration bench fuzz vet clean
+.PHONY: all build deps demo test unit integration e2e bench fuzz vet clean
 
 all: build
 
@@ -30,14 +30,21 @@ FUZZTIME ?= 5s
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/config
 	$(GO) test -run '^$$' -fuzz '^FuzzParseVM$$' -fuzztime $(FUZZTIME) ./internal/oci
+	$(GO) test -run '^$$' -fuzz '^FuzzParseURunc$$' -fuzztime $(FUZZTIME) ./internal/oci
 
 integration: build
 	$(GO) test -count=1 -p 1 -timeout 40m -v ./test/integration/ 2>&1 | tee $(BIN)/integration.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)' ; \
 	  exit $${PIPESTATUS[0]}
 
+# Through a containerd of the tests' own (Debian's 1.6) and ctr.
+e2e: build
+	$(GO) test -count=1 -p 1 -timeout 30m -v ./test/e2e/ 2>&1 | tee $(BIN)/e2e.log | grep -E '^(=== RUN|--- |PASS|FAIL|ok|panic)' ; \
+	  exit $${PIPESTATUS[0]}
+
 test: deps build vet unit
 	$(MAKE) fuzz
 	$(MAKE) integration
+	$(MAKE) e2e
 
 demo: deps build
 	scripts/demo.sh

@@ -31,11 +31,19 @@ func create(c *cli.Context) (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !oci.IsVM(spec.Annotations) {
+	annotations := spec.Annotations
+	if rootfs, err := oci.RootfsPath(bundle, spec); err == nil {
+		// An image may carry its annotations in urunc.json.
+		if annotations, err = oci.Effective(spec.Annotations, rootfs); err != nil {
+			return nil, err
+		}
+	}
+	if !oci.IsVM(annotations) {
 		return nil, runcCreate(c, id)
 	}
 	return rt.Create(container.CreateOpts{
 		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),
+		Annotations: annotations,
 	}, spec)
 }
 

@@ -21,7 +21,8 @@ func main() {
 		Commands: []*cli.Command{
 			createCommand, startCommand, runCommand, stateCommand, killCommand,
 			deleteCommand, listCommand, psCommand, featuresCommand, versionCommand,
-			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand, monitorCommand,
+			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand, packCommand,
+			monitorCommand,
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fail(fmt.Errorf("unknown command %q (see ukrun --help)", name))

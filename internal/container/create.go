@@ -33,6 +33,7 @@ type CreateOpts struct {
 	Bundle        string
 	PidFile       string
 	ConsoleSocket string
+	Annotations   map[string]string // the spec's, merged with the image's urunc.json
 }
 
 // vmRequest is a validated VM bundle, before anything is made.
@@ -82,7 +83,7 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	if err != nil {
 		return nil, err
 	}
-	vm, err := oci.ParseVM(spec.Annotations, rootfs)
+	vm, err := oci.ParseVM(o.Annotations, rootfs)
 	if err != nil {
 		return nil, err
 	}

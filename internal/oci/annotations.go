@@ -12,6 +12,8 @@ import (
 
 // Annotation keys of ukrun. A bundle is a VM bundle when KeyGuest is set.
 const (
+	ukrunPrefix = "dev.ukrun."
+
 	KeyGuest   = "dev.ukrun.guest"
 	KeyVMM     = "dev.ukrun.vmm"
 	KeyKernel  = "dev.ukrun.kernel"

@@ -17,7 +17,7 @@ func TestCrashLoop(t *testing.T) {
 	e := newEnv(t)
 	p := newPod(t)
 	tc := func(args ...string) string {
-		out, err := exec.Command("tc", append([]string{"-n", p.name}, args...)...).CombinedOutput()
+		out, err := exec.Command("tc", append([]string{"-n", p.Name}, args...)...).CombinedOutput()
 		if err != nil {
 			t.Fatalf("tc %v: %v: %s", args, err, out)
 		}
@@ -25,7 +25,7 @@ func TestCrashLoop(t *testing.T) {
 	}
 	tc("qdisc", "add", "dev", "eth0", "ingress")
 	tc("filter", "add", "dev", "eth0", "ingress", "pref", "100", "protocol", "ip", "u32",
-		"match", "ip", "dst", p.peerIP+"/32", "classid", "ffff:1")
+		"match", "ip", "dst", p.PeerIP+"/32", "classid", "ffff:1")
 	foreign := tc("filter", "show", "dev", "eth0", "ingress", "pref", "100")
 
 	b := netBundle(t, p, []string{"exit=0"})
@@ -48,11 +48,11 @@ func TestCrashLoop(t *testing.T) {
 		}
 		e.must("delete", "--force", "loop")
 		reapZombies()
-		if taps, filters, _ := p.ukrunObjects(); taps != 0 || filters != 0 {
+		if taps, filters, _ := p.Objects(); taps != 0 || filters != 0 {
 			t.Fatalf("round %d: %d taps and %d ukrun filters left", i, taps, filters)
 		}
 	}
-	p.assertClean(1) // the foreign ingress qdisc stays
+	p.AssertClean(1) // the foreign ingress qdisc stays
 	if got := tc("filter", "show", "dev", "eth0", "ingress", "pref", "100"); got != foreign || !strings.Contains(got, "ffff:1") {
 		t.Fatalf("foreign filter changed:\n%s\nwas:\n%s", got, foreign)
 	}

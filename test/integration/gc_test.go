@@ -21,17 +21,17 @@ func TestGC(t *testing.T) {
 		kill9(t, monitor)
 		kill9(t, vmm)
 		waitExit(t, monitor, 30*time.Second)
-		if _, filters, _ := p.ukrunObjects(); filters == 0 {
+		if _, filters, _ := p.Objects(); filters == 0 {
 			t.Fatalf("nothing left to collect: the test proves nothing")
 		}
 		if dropState {
 			os.RemoveAll(filepath.Join(e.root, "gc"))
 		}
 		r := e.must("gc")
-		if !strings.Contains(r.stdout, "stale "+p.path()+": redirect on eth0") {
+		if !strings.Contains(r.stdout, "stale "+p.Path()+": redirect on eth0") {
 			t.Fatalf("gc (dropState %v) listed %q", dropState, r.stdout)
 		}
-		if _, filters, _ := p.ukrunObjects(); filters == 0 {
+		if _, filters, _ := p.Objects(); filters == 0 {
 			t.Fatalf("gc without --apply removed something")
 		}
 		if r := e.must("gc", "--apply"); !strings.Contains(r.stdout, "removed ") {
@@ -48,6 +48,6 @@ func TestGC(t *testing.T) {
 		if dropState {
 			want = 1
 		}
-		p.assertClean(want)
+		p.AssertClean(want)
 	}
 }

@@ -15,16 +15,16 @@ func TestGuestNetworkBothWays(t *testing.T) {
 	p := newPod(t)
 
 	// Guest -> peer.
-	srv := p.inPeer(filepath.Join(binDir, "testapp"), "listen=9090")
+	srv := p.InPeer(filepath.Join(binDir, "testapp"), "listen=9090")
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { srv.Process.Kill(); srv.Wait() }()
-	r := e.ukrun("", "run", "--bundle", netBundle(t, p, []string{"connect=" + p.peerIP + ":9090", "exit=0"}), "out")
+	r := e.ukrun("", "run", "--bundle", netBundle(t, p, []string{"connect=" + p.PeerIP + ":9090", "exit=0"}), "out")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "hello from ") {
 		t.Fatalf("guest to peer: %+v", r)
 	}
-	p.assertClean(0)
+	p.AssertClean(0)
 
 	// Peer -> guest, on the pod IP.
 	b := netBundle(t, p, []string{"listen=8080"})
@@ -33,15 +33,15 @@ func TestGuestNetworkBothWays(t *testing.T) {
 	pid := e.state("in").Pid
 	e.must("start", "in")
 	waitFileContains(t, out, "listening\n", 60*time.Second)
-	got, err := p.inPeer(filepath.Join(binDir, "testapp"), "connect="+p.podIP+":8080").CombinedOutput()
+	got, err := p.InPeer(filepath.Join(binDir, "testapp"), "connect="+p.PodIP+":8080").CombinedOutput()
 	if err != nil || string(got) != "hello from vm\n" {
 		t.Fatalf("peer to guest: %q, %v", got, err)
 	}
 	e.must("kill", "in", "KILL")
 	waitExit(t, pid, 30*time.Second)
-	p.assertClean(0) // the monitor cleaned up when the VMM died
+	p.AssertClean(0) // the monitor cleaned up when the VMM died
 	e.must("delete", "in")
-	p.assertClean(0)
+	p.AssertClean(0)
 }
 
 // vmmPid returns the recorded VMM pid of a container.

@@ -17,29 +17,29 @@ func TestReclaimStaleNeverLiveSibling(t *testing.T) {
 			t.Fatalf("%v: %v: %s", args, err, out)
 		}
 	}
-	sh("ip", "-n", p.name, "tuntap", "add", "dev", "ukghost", "mode", "tap")
-	sh("ip", "-n", p.name, "link", "set", "ukghost", "alias", "ukrun:ghost")
-	sh("tc", "-n", p.name, "qdisc", "add", "dev", "eth0", "ingress")
-	sh("tc", "-n", p.name, "filter", "add", "dev", "eth0", "ingress", "pref", "49374", "protocol", "all",
+	sh("ip", "-n", p.Name, "tuntap", "add", "dev", "ukghost", "mode", "tap")
+	sh("ip", "-n", p.Name, "link", "set", "ukghost", "alias", "ukrun:ghost")
+	sh("tc", "-n", p.Name, "qdisc", "add", "dev", "eth0", "ingress")
+	sh("tc", "-n", p.Name, "filter", "add", "dev", "eth0", "ingress", "pref", "49374", "protocol", "all",
 		"u32", "match", "u32", "0", "0", "action", "mirred", "egress", "redirect", "dev", "ukghost")
 
 	if r := e.ukrun("", "run", "--bundle", netBundle(t, p, []string{"out=ok", "exit=0"}), "fresh"); r.code != 0 || r.stdout != "ok\n" {
 		t.Fatalf("run over stale objects: %+v", r)
 	}
-	p.assertClean(1) // the stale TAP and redirect are gone; the qdisc was not ukrun's to remove
+	p.AssertClean(1) // the stale TAP and redirect are gone; the qdisc was not ukrun's to remove
 
 	e.must("create", "--bundle", netBundle(t, p, []string{"sleep=600"}), "alive")
-	tap := ip(t, "-n", p.name, "-o", "link", "show", "type", "tun")
+	tap := ip(t, "-n", p.Name, "-o", "link", "show", "type", "tun")
 	r := e.ukrun("", "create", "--bundle", netBundle(t, p, []string{"sleep=600"}), "sibling")
 	if r.code == 0 || !strings.Contains(r.stderr, "live container alive") {
 		t.Fatalf("second VM in the pod: %+v", r)
 	}
-	if got := ip(t, "-n", p.name, "-o", "link", "show", "type", "tun"); got != tap || !strings.Contains(got, "ukrun:alive") {
+	if got := ip(t, "-n", p.Name, "-o", "link", "show", "type", "tun"); got != tap || !strings.Contains(got, "ukrun:alive") {
 		t.Fatalf("live sibling's tap changed: %q, was %q", got, tap)
 	}
-	if taps, filters, _ := p.ukrunObjects(); taps != 1 || filters == 0 {
+	if taps, filters, _ := p.Objects(); taps != 1 || filters == 0 {
 		t.Fatalf("live sibling's objects: %d taps, %d filter lines", taps, filters)
 	}
 	e.must("delete", "--force", "alive")
-	p.assertClean(1)
+	p.AssertClean(1)
 }

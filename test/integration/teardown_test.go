@@ -50,7 +50,7 @@ func TestTeardownScenarios(t *testing.T) {
 			monitor, vmm := e.state("sc").Pid, e.vmmPid("sc")
 			e.must("start", "sc")
 			tc.run(t, e, "sc", monitor, vmm)
-			p.assertClean(0)
+			p.AssertClean(0)
 		})
 	}
 }
@@ -67,11 +67,11 @@ func TestCreateFailingAfterTapRollsBack(t *testing.T) {
 	if r := e.ukrun("", "create", "--bundle", b, "fail"); r.code == 0 || !strings.Contains(r.stderr, "kernel") {
 		t.Fatalf("create with a bad kernel: %+v", r)
 	}
-	p.assertClean(0)
+	p.AssertClean(0)
 	if r := e.ukrun("", "run", "--bundle", netBundle(t, p, []string{"out=ok", "exit=0"}), "fail"); r.code != 0 || r.stdout != "ok\n" {
 		t.Fatalf("run after failed create: %+v", r)
 	}
-	p.assertClean(0)
+	p.AssertClean(0)
 }
 
 // The host's network namespace is refused; a namespace without a pod
