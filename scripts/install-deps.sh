@@ -14,3 +14,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 command -v go >/dev/null || [ -x /usr/local/go/bin/go ] || { echo "install-deps: Go 1.26 is needed at /usr/local/go" >&2; exit 1; }
+# crictl is not in Debian: build it once from the Go module proxy (cached).
+tools=/var/cache/ukrun/tools
+if [ ! -x "$tools/crictl" ]; then
+  echo "install-deps: building crictl (once, a few minutes)"
+  mkdir -p "$tools"
+  GOBIN="$tools" GOFLAGS=-mod=mod PATH=/usr/local/go/bin:$PATH go install sigs.k8s.io/cri-tools/cmd/crictl@v1.37.0
+fi

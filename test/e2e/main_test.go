@@ -51,6 +51,7 @@ func run(m *testing.M) (int, error) {
 		exec.Command("umount", "-R", filepath.Join(workDir, "root")).Run()
 		exec.Command("umount", "-R", filepath.Join(workDir, "state")).Run()
 		os.Remove(runtimeRoot())
+		os.Remove(filepath.Join("/run/containerd/runc", criNS)) // only if empty: ours
 	}()
 	return m.Run(), nil
 }
@@ -70,13 +71,21 @@ state = %q
   address = %q
 [plugins."io.containerd.grpc.v1.cri"]
   restrict_oom_score_adj = true
+  sandbox_image = %q
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.ukrun]
     runtime_type = "io.containerd.ukrun.v2"
     container_annotations = ["dev.ukrun.*", "com.urunc.unikernel.*"]
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "/usr/lib/cni"
     conf_dir = %q
-`, filepath.Join(workDir, "root"), filepath.Join(workDir, "state"), socket, filepath.Join(workDir, "cni"))
+`, filepath.Join(workDir, "root"), filepath.Join(workDir, "state"), socket, pauseImage, filepath.Join(workDir, "cni"))
+	if err := writeCNIConfig(filepath.Join(workDir, "cni")); err != nil {
+		return err
+	}
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		return err
 	}
