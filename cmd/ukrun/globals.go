@@ -126,3 +126,20 @@ func oneID(c *cli.Context) (string, error) {
 	}
 	return c.Args().First(), nil
 }
+
+// idCommand completes a command that takes one container id: runc runs it
+// for a container runc runs, action for a VM container.
+func idCommand(cmd *cli.Command, action func(c *cli.Context, id string) error) *cli.Command {
+	cmd.ArgsUsage = "<container-id>"
+	cmd.Action = func(c *cli.Context) error {
+		id, err := oneID(c)
+		if err != nil {
+			return err
+		}
+		if delegated(id) {
+			return delegate(c).Exec(rt.Root, id, commandArgs())
+		}
+		return action(c, id)
+	}
+	return cmd
+}

@@ -8,36 +8,27 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var psCommand = &cli.Command{
-	Name:      "ps",
-	Usage:     "list the processes of a container (the monitor and the VMM)",
-	ArgsUsage: "<container-id>",
+var psCommand = idCommand(&cli.Command{
+	Name:  "ps",
+	Usage: "list the processes of a container (the monitor and the VMM)",
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "table or json"},
 	},
-	Action: func(c *cli.Context) error {
-		id, err := oneID(c)
-		if err != nil {
-			return err
+}, func(c *cli.Context, id string) error {
+	pids, err := rt.Pids(id)
+	if err != nil {
+		return err
+	}
+	switch c.String("format") {
+	case "json":
+		return json.NewEncoder(os.Stdout).Encode(pids)
+	case "table":
+		fmt.Println("PID\tCMD")
+		for _, p := range pids {
+			cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p))
+			fmt.Printf("%d\t%s", p, cmd)
 		}
-		if delegated(id) {
-			return delegate(c).Exec(rt.Root, id, commandArgs())
-		}
-		pids, err := rt.Pids(id)
-		if err != nil {
-			return err
-		}
-		switch c.String("format") {
-		case "json":
-			return json.NewEncoder(os.Stdout).Encode(pids)
-		case "table":
-			fmt.Println("PID\tCMD")
-			for _, p := range pids {
-				cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p))
-				fmt.Printf("%d\t%s", p, cmd)
-			}
-			return nil
-		}
-		return fmt.Errorf("invalid --format %q: want table or json", c.String("format"))
-	},
-}
+		return nil
+	}
+	return fmt.Errorf("invalid --format %q: want table or json", c.String("format"))
+})

@@ -10,31 +10,22 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-var updateCommand = &cli.Command{
-	Name:      "update",
-	Usage:     "record new memory and cpu limits (JSON LinuxResources from a file, - for stdin)",
-	ArgsUsage: "<container-id>",
+var updateCommand = idCommand(&cli.Command{
+	Name:  "update",
+	Usage: "record new memory and cpu limits (JSON LinuxResources from a file, - for stdin)",
 	Flags: []cli.Flag{
 		&cli.StringFlag{Name: "resources", Aliases: []string{"r"}, Usage: "path to LinuxResources JSON, - for stdin"},
 	},
-	Action: func(c *cli.Context) error {
-		id, err := oneID(c)
-		if err != nil {
-			return err
-		}
-		if delegated(id) {
-			return delegate(c).Exec(rt.Root, id, commandArgs())
-		}
-		if c.String("resources") == "" {
-			return fmt.Errorf("update: --resources is required for VM containers")
-		}
-		res, err := readResources(c.String("resources"))
-		if err != nil {
-			return err
-		}
-		return rt.Update(id, res)
-	},
-}
+}, func(c *cli.Context, id string) error {
+	if c.String("resources") == "" {
+		return fmt.Errorf("update: --resources is required for VM containers")
+	}
+	res, err := readResources(c.String("resources"))
+	if err != nil {
+		return err
+	}
+	return rt.Update(id, res)
+})
 
 func readResources(path string) (*specs.LinuxResources, error) {
 	var r io.Reader = os.Stdin

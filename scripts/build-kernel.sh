@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds ukrun's own guest kernel from Debian's linux-source-6.1: tinyconfig
+# plus kernel/guest.config. Cached by the hash of the config and the source
+# version: a second run is instant. Prints the vmlinux path.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+[ "$(id -u)" = 0 ] || { echo "build-kernel: run as root" >&2; exit 1; }
+pkgs=(linux-source-6.1 build-essential bc bison flex libelf-dev xz-utils)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+src_tar=$(ls /usr/src/linux-source-6.1.tar.xz)
+key=$( (sha256sum "$here/kernel/guest.config"; dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -c1-16)
+out=/var/cache/ukrun/guest-kernel/$key
+if [ -f "$out/vmlinux" ]; then
+  echo "$out/vmlinux"
+  exit 0
+fi
+work=$(mktemp -d /var/tmp/ukrun-kernel.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+tar -C "$work" -xf "$src_tar"
+cd "$work"/linux-source-6.1
+make -s ARCH=x86_64 tinyconfig >&2
+scripts/kconfig/merge_config.sh -m .config "$here/kernel/guest.config" >&2
+make -s ARCH=x86_64 olddefconfig >&2
+make -s ARCH=x86_64 -j"$(nproc)" vmlinux >&2
+mkdir -p "$out"
+cp vmlinux "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
+cp .config "$out/config"
+echo "$out/vmlinux"
