@@ -59,7 +59,6 @@ PINS=(
   gopkg.in/yaml.v2@v2.4.0
 )
 
-export GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod
 T0=$(date +%s.%N)
 secs() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
 
@@ -91,6 +90,7 @@ if [ "$need_build" = 1 ]; then
   BUILD=$(mktemp -d "$CACHE/build.XXXXXX")
   (
     set -e
+    export GOWORK=off GO111MODULE=on GOFLAGS=-mod=mod
     cd "$BUILD"
     go mod init ukrun.local/conformance >/dev/null 2>&1
     go get "github.com/opencontainers/runtime-tools@$RT_VERSION" "${PINS[@]}"
@@ -116,7 +116,7 @@ fi
 # that it does not depend on the state of the repository's go.mod.
 src=$REPO/test/conformance/annotate/main.go
 if [ ! -x "$BIN/annotate" ] || [ "$src" -nt "$BIN/annotate" ]; then
-  (cd "$CACHE" && GOFLAGS= go build -o "$BIN/annotate.new" "$src" && mv "$BIN/annotate.new" "$BIN/annotate") ||
+  (cd "$CACHE" && GOWORK=off GO111MODULE=on GOFLAGS= go build -o "$BIN/annotate.new" "$src" && mv "$BIN/annotate.new" "$BIN/annotate") ||
     { echo "conformance: building the annotate helper failed" >&2; exit 2; }
 fi
 BUILD_SECS=$(secs "$tb")
@@ -139,7 +139,8 @@ export UKRUN_ANNOTATE=$BIN/annotate UKRUN_BIN=$REPO/bin/ukrun UKRUN_VM_ROOT=$UKR
   echo "# ukrun conformance run $(date -u +%FT%TZ)"
   echo "# runtime-tools $RT_VERSION, tests: ${TESTS[*]}"
   echo "# runc: $(runc --version | head -1)"
-  echo "# ukrun: $("$REPO/bin/ukrun" --version 2>&1 | head -1) ($REPO/bin/ukrun, $(date -u -r "$REPO/bin/ukrun" +%FT%TZ))"
+  echo "# ukrun: $("$REPO/bin/ukrun" version 2>&1 | head -1) ($REPO/bin/ukrun, $(date -u -r "$REPO/bin/ukrun" +%FT%TZ))"
+  echo "# repo: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO" diff --quiet HEAD 2>/dev/null || echo " (+ uncommitted changes)")"
   echo "# kernel: $(uname -r)"
   echo "# go.mod of the test build:"; sed 's/^/#   /' "$BIN/go.mod.txt"
 } >"$LOG"

@@ -28,8 +28,10 @@ func (r *Runtime) Kill(id string, sig unix.Signal, all bool) error {
 			r.Log.Error("kill: network cleanup", "id", id, "error", err)
 		}
 	}
-	if s := st.Derive(); s != state.Running && s != state.Paused {
-		if all && s == state.Stopped {
+	// OCI: created or running (here also paused) containers take signals.
+	// A created one has no app yet: any signal ends it, as with runc.
+	if s := st.Derive(); s == state.Stopped {
+		if all {
 			return nil // containerd's kill --all after the exit
 		}
 		return fmt.Errorf("cannot kill container %s: %w", id, ErrNotRunning)

@@ -56,8 +56,7 @@ func Main(log *slog.Logger) int {
 		m.vm.kill()
 		return ExitSetup
 	}
-	sync.Close()
-	unix.Close(fd)
+	sync.Close() // fd stays open: it is how the monitor kills its VMM
 	return m.run()
 }
 

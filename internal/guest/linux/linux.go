@@ -92,7 +92,18 @@ func pickKernel(r Request) (path, modDir string, kconf map[string]string, err er
 	if st, err := os.Stat(kernel.ModuleDir(version)); err == nil && st.IsDir() {
 		modDir = kernel.ModuleDir(version)
 	}
-	return path, modDir, readKconfig(filepath.Join(filepath.Dir(path), "config-"+version)), nil
+	return path, modDir, kconfigOf(path, version), nil
+}
+
+// kconfigOf reads a kernel's build config: config-<version> beside it, as
+// /boot has, else a file named config in its directory, as ukrun's own
+// kernel build leaves.
+func kconfigOf(path, version string) map[string]string {
+	dir := filepath.Dir(path)
+	if m := readKconfig(filepath.Join(dir, "config-"+version)); len(m) > 0 {
+		return m
+	}
+	return readKconfig(filepath.Join(dir, "config"))
 }
 
 // readKconfig reads a kernel build config; a missing file reads as empty.
