@@ -5,7 +5,7 @@ BIN       := bin
 GOFLAGS_STATIC := CGO_ENABLED=0
 export PATH := /usr/local/go/bin:$(PATH)
 
-.PHONY: all build deps demo test unit integration e2e bench fuzz vet clean
+.PHONY: all build deps demo test unit integration e2e conformance kernel bench fuzz vet clean
 
 all: build
 
@@ -45,6 +45,14 @@ test: deps build vet unit
 	$(MAKE) fuzz
 	$(MAKE) integration
 	$(MAKE) e2e
+
+# runtime-tools v0.9.0 lifecycle tests against runc and ukrun (VM bundles).
+conformance: deps build
+	scripts/conformance.sh
+
+# ukrun's own guest kernel, cached; installed where ukrun picks it up.
+kernel:
+	@scripts/build-kernel.sh
 
 demo: deps build
 	scripts/demo.sh

@@ -24,7 +24,7 @@ func main() {
 }
 
 func run() int {
-	if err := mountBase(); err != nil {
+	if err := mountBase("/"); err != nil {
 		return fail(nil, 255, err)
 	}
 	app, err := readApp()
@@ -32,6 +32,12 @@ func run() int {
 		return fail(nil, 255, err)
 	}
 	if err := loadModules(app.Modules); err != nil {
+		return fail(nil, 255, err)
+	}
+	if err := mountRoot(app); err != nil {
+		return fail(nil, 255, err)
+	}
+	if err := mountBase(proto.RootfsDir); err != nil {
 		return fail(nil, 255, err)
 	}
 	ports, err := openPorts(5 * time.Second)

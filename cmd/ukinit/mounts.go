@@ -22,9 +22,10 @@ var baseMounts = []mount{
 	{"devtmpfs", "/dev", "devtmpfs", unix.MS_NOSUID},
 }
 
-// mountBase mounts /proc, /sys and /dev for ukinit and for the app's root.
-func mountBase() error {
-	for _, root := range []string{"/", proto.RootfsDir} {
+// mountBase mounts /proc, /sys and /dev for ukinit, or inside the app's
+// root.
+func mountBase(roots ...string) error {
+	for _, root := range roots {
 		for _, m := range baseMounts {
 			if err := mountAt(root, m); err != nil {
 				return err
@@ -34,6 +35,22 @@ func mountBase() error {
 		if err := mountAt(root, pts); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// mountRoot mounts the 9p-shared rootfs of the bundle at /rootfs.
+func mountRoot(app *proto.App) error {
+	if app.RootTag == "" {
+		return nil
+	}
+	var flags uintptr
+	if app.RootRO {
+		flags |= unix.MS_RDONLY
+	}
+	err := unix.Mount(app.RootTag, proto.RootfsDir, "9p", flags, "trans=virtio,version=9p2000.L,msize=262144,cache=mmap")
+	if err != nil {
+		return fmt.Errorf("mount 9p rootfs %s: %w", app.RootTag, err)
 	}
 	return nil
 }

@@ -156,7 +156,7 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 		Name: "ukrun-" + req.opts.ID, Accel: r.Accel(), MemoryMiB: req.vm.MemoryMiB, VCPUs: req.vm.VCPUs,
 		Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
 		ConsoleLog: c.Path(state.ConsoleLog), ControlFD: monitor.FDControl, Paused: true,
-		Ports: guestPorts(),
+		Ports: guestPorts(), Shares: boot.Shares,
 	}
 	if nic != nil {
 		spec.NIC = &vmm.NIC{FD: monitor.FDTap, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}

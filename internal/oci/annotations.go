@@ -29,7 +29,7 @@ const (
 var (
 	supportedGuests = []string{"linux"}
 	supportedVMMs   = []string{"qemu"}
-	supportedRootfs = map[string][]string{"linux": {"initrd"}}
+	supportedRootfs = map[string][]string{"linux": {"initrd", "9p"}}
 )
 
 // VM is what a VM bundle asks for. Paths are absolute host paths already

@@ -24,6 +24,13 @@ type NIC struct {
 	MTU int
 }
 
+// Share is a host directory the guest mounts (9p for QEMU).
+type Share struct {
+	Tag      string // mount tag the guest uses
+	Path     string // host directory
+	ReadOnly bool
+}
+
 // Spec is one VM to launch.
 type Spec struct {
 	Name       string // for the VMM's process title and logs
@@ -36,6 +43,7 @@ type Spec struct {
 	ConsoleLog string // file receiving the guest console
 	ControlFD  int    // fd of the VMM's control socket (QMP for QEMU)
 	Ports      []Port
-	NIC        *NIC // nil: no network
-	Paused     bool // start with vCPUs stopped until resumed
+	NIC        *NIC    // nil: no network
+	Shares     []Share // host directories shared with the guest
+	Paused     bool    // start with vCPUs stopped until resumed
 }

@@ -222,3 +222,17 @@ func TestHooks(t *testing.T) {
 		t.Fatalf("create with failing hook: %+v", r)
 	}
 }
+
+// With dev.ukrun.rootfs=9p the guest works on the bundle's rootfs itself:
+// what the app writes is there on the host afterwards, as with runc.
+func TestRootfs9p(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"write=/output", "out=done", "exit=0"}, map[string]string{"dev.ukrun.rootfs": "9p"})
+	if r := e.ukrun("", "run", "--bundle", b, "ninep"); r.code != 0 || r.stdout != "done\n" {
+		t.Fatalf("run: %+v", r)
+	}
+	got, err := os.ReadFile(filepath.Join(b, "rootfs", "output"))
+	if err != nil || string(got) != "written\n" {
+		t.Fatalf("file the guest wrote: %q, %v", got, err)
+	}
+}

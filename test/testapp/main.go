@@ -13,6 +13,7 @@
 //	             with "hello from <hostname>" (runs until killed)
 //	connect=A    connect to TCP address A and print the line it sends
 //	tick=N       print 1..N, one every 100 ms
+//	write=PATH   write "written" and a newline to the file PATH
 //	exit=N       exit with code N
 package main
 
@@ -61,6 +62,11 @@ func main() {
 		case "tty":
 			_, err := unix.IoctlGetTermios(0, unix.TCGETS)
 			fmt.Printf("tty=%v\n", err == nil)
+		case "write":
+			if err := os.WriteFile(arg, []byte("written\n"), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "write:", err)
+				os.Exit(1)
+			}
 		case "tick":
 			n, _ := strconv.Atoi(arg)
 			for i := 1; i <= n; i++ {

@@ -16,11 +16,18 @@ import (
 	"github.com/ukrun/ukrun/internal/guest/linux/kernel"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/vmm"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
 
 // modules are the drivers ukinit needs when the kernel has them as modules.
 var modules = []string{"virtio_pci", "virtio_console", "virtio_net"}
+
+// ninePModules mount a 9p rootfs.
+var ninePModules = []string{"9pnet_virtio", "9p"}
+
+// RootTag is the 9p mount tag of a shared rootfs.
+const RootTag = "rootfs"
 
 // Boot is what the VMM needs to boot a prepared Linux guest.
 type Boot struct {
@@ -28,6 +35,7 @@ type Boot struct {
 	Initrd  string       // per-container initrd
 	Cmdline string       // kernel command line
 	Machine qemu.Machine // pc, or microvm where the kernel allows it
+	Shares  []vmm.Share  // the rootfs, when shared over 9p
 }
 
 // Request is one Linux guest to prepare.
@@ -56,6 +64,10 @@ func Prepare(r Request) (*Boot, error) {
 	if kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y" {
 		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}
 	}
+	share := r.VM.Rootfs == "9p"
+	if share {
+		mods = append(mods, ninePModules...)
+	}
 	var hostMods []string
 	if modDir != "" {
 		if hostMods, err = kernel.Modules(modDir, mods...); err != nil {
@@ -68,10 +80,18 @@ func Prepare(r Request) (*Boot, error) {
 	}
 	app := App(r.Spec)
 	app.Modules, app.Net = guestMods, r.Net
-	if err := initrd.Write(r.InitrdTo, base, app, r.Rootfs); err != nil {
+	boot := &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: Cmdline(machine, r.VM.Cmdline), Machine: machine}
+	copyRootfs := r.Rootfs
+	if share {
+		// The guest works on the bundle's rootfs itself, as a container does.
+		ro := r.Spec.Root != nil && r.Spec.Root.Readonly
+		app.RootTag, app.RootRO, copyRootfs = RootTag, ro, ""
+		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: ro}}
+	}
+	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs); err != nil {
 		return nil, fmt.Errorf("build initrd: %w", err)
 	}
-	return &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: Cmdline(machine, r.VM.Cmdline), Machine: machine}, nil
+	return boot, nil
 }
 
 // pickKernel returns the kernel to boot, its module tree (empty when it has

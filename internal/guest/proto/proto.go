@@ -33,8 +33,10 @@ type App struct {
 	Groups   []uint32 `json:"groups,omitempty"`
 	Hostname string   `json:"hostname,omitempty"`
 	Terminal bool     `json:"terminal,omitempty"`
-	Modules  []string `json:"modules,omitempty"` // .ko paths in the initrd, in load order
-	Net      *Net     `json:"net,omitempty"`     // the NIC's addressing; nil: no NIC
+	Modules  []string `json:"modules,omitempty"`  // .ko paths in the initrd, in load order
+	Net      *Net     `json:"net,omitempty"`      // the NIC's addressing; nil: no NIC
+	RootTag  string   `json:"root_tag,omitempty"` // 9p tag of the rootfs; empty: the initrd's copy
+	RootRO   bool     `json:"root_ro,omitempty"`  // mount the 9p rootfs read-only
 }
 
 // Net is the pod interface's addressing, taken over by the guest's NIC.

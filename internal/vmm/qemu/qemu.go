@@ -57,6 +57,13 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 			"-device", fmt.Sprintf("virtserialport,bus=vser.0,chardev=%s,name=%s", id, p.Name),
 		)
 	}
+	for i, sh := range spec.Shares {
+		fs := fmt.Sprintf("local,id=fs%d,path=%s,security_model=none", i, escape(sh.Path))
+		if sh.ReadOnly {
+			fs += ",readonly=on"
+		}
+		a = append(a, "-fsdev", fs, "-device", fmt.Sprintf("%s,fsdev=fs%d,mount_tag=%s", ninePDevice(m), i, sh.Tag))
+	}
 	if n := spec.NIC; n != nil {
 		dev := fmt.Sprintf("%s,netdev=net0,mac=%s", netDevice(m), n.MAC)
 		if n.MTU > 0 && n.MTU != 1500 {
@@ -65,6 +72,13 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 		a = append(a, "-netdev", fmt.Sprintf("tap,id=net0,fd=%d", n.FD), "-device", dev)
 	}
 	return a, nil
+}
+
+func ninePDevice(m Machine) string {
+	if m == MicroVM {
+		return "virtio-9p-device"
+	}
+	return "virtio-9p-pci"
 }
 
 func netDevice(m Machine) string {
@@ -86,6 +100,11 @@ func check(s vmm.Spec) error {
 	if n := s.NIC; n != nil {
 		if _, err := net.ParseMAC(n.MAC); err != nil || n.FD < 3 {
 			return fmt.Errorf("qemu: bad NIC %+v", *n)
+		}
+	}
+	for _, sh := range s.Shares {
+		if sh.Tag == "" || strings.ContainsAny(sh.Tag, ",=") || sh.Path == "" {
+			return fmt.Errorf("qemu: bad share %+v", sh)
 		}
 	}
 	for _, p := range s.Ports {

@@ -55,6 +55,29 @@ func TestArgvMicroVMKVM(t *testing.T) {
 	}
 }
 
+func TestArgvSharesAndNIC(t *testing.T) {
+	s := spec()
+	s.Shares = []vmm.Share{{Tag: "rootfs", Path: "/b/rootfs", ReadOnly: true}}
+	s.NIC = &vmm.NIC{FD: 8, MAC: "02:00:00:00:00:01", MTU: 1450}
+	got, err := Argv(PC, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(got, " ")
+	for _, want := range []string{
+		"-fsdev local,id=fs0,path=/b/rootfs,security_model=none,readonly=on -device virtio-9p-pci,fsdev=fs0,mount_tag=rootfs",
+		"-netdev tap,id=net0,fd=8 -device virtio-net-pci,netdev=net0,mac=02:00:00:00:00:01,host_mtu=1450",
+	} {
+		if !strings.Contains(line, want) {
+			t.Errorf("argv %q lacks %q", line, want)
+		}
+	}
+	s.NIC.MAC = "not-a-mac"
+	if _, err := Argv(PC, s); err == nil {
+		t.Errorf("bad MAC accepted")
+	}
+}
+
 func TestArgvRefusesBadSpecs(t *testing.T) {
 	for name, mut := range map[string]func(*vmm.Spec){
 		"no kernel":        func(s *vmm.Spec) { s.Kernel = "" },
