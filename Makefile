@@ -23,7 +23,7 @@ vet:
 	@test -z "$$(gofmt -l cmd internal test)" || { gofmt -l cmd internal test; echo "gofmt needed"; exit 1; }
 
 unit:
-	$(GO) test -count=1 ./internal/... ./cmd/...
+	$(GO) test -count=1 ./internal/... ./cmd/... ./kernel/...
 
 # Fuzz each parser briefly; `make fuzz FUZZTIME=5m` for longer.
 FUZZTIME ?= 5s
@@ -57,7 +57,7 @@ kernel:
 demo: deps build
 	scripts/demo.sh
 
-bench: deps build
+bench: deps build kernel
 	$(GO) run ./test/bench
 
 clean:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds ukrun's own guest kernel from Debian's linux-source-6.1: tinyconfig
 # plus kernel/guest.config. Cached by the hash of the config and the source
-# version: a second run is instant. Prints the vmlinux path.
+# version: a second run is instant. Installs it as ukrun's default Linux
+# guest kernel (/var/lib/ukrun/kernel) and prints the vmlinux path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "build-kernel: run as root" >&2; exit 1; }
@@ -16,8 +17,15 @@ fi
 src_tar=$(ls /usr/src/linux-source-6.1.tar.xz)
 key=$( (sha256sum "$here/kernel/guest.config"; dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -c1-16)
 out=/var/cache/ukrun/guest-kernel/$key
+install_kernel() {
+  dest=/var/lib/ukrun/kernel
+  mkdir -p "$dest"
+  cp "$out/config" "$dest/config.tmp" && mv "$dest/config.tmp" "$dest/config"
+  cp "$out/vmlinux" "$dest/vmlinux.tmp" && mv "$dest/vmlinux.tmp" "$dest/vmlinux"
+  echo "$dest/vmlinux"
+}
 if [ -f "$out/vmlinux" ]; then
-  echo "$out/vmlinux"
+  install_kernel
   exit 0
 fi
 work=$(mktemp -d /var/tmp/ukrun-kernel.XXXXXX)
@@ -29,6 +37,6 @@ scripts/kconfig/merge_config.sh -m .config "$here/kernel/guest.config" >&2
 make -s ARCH=x86_64 olddefconfig >&2
 make -s ARCH=x86_64 -j"$(nproc)" vmlinux >&2
 mkdir -p "$out"
-cp vmlinux "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
 cp .config "$out/config"
-echo "$out/vmlinux"
+cp vmlinux "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
+install_kernel

@@ -23,7 +23,7 @@ const EnvPath = "UKRUN_CONFIG"
 type Config struct {
 	QEMU        string `toml:"qemu" json:"qemu"`                 // QEMU binary, path or name in PATH
 	Runc        string `toml:"runc" json:"runc"`                 // runc for bundles that are not VMs
-	Kernel      string `toml:"kernel" json:"kernel"`             // Linux guest kernel; empty: newest /boot/vmlinuz-*
+	Kernel      string `toml:"kernel" json:"kernel"`             // Linux guest kernel; empty: ukrun's own, else newest /boot/vmlinuz-*
 	Ukinit      string `toml:"ukinit" json:"ukinit"`             // guest init; empty: next to the ukrun binary
 	Accel       string `toml:"accel" json:"accel"`               // auto, kvm or tcg
 	MemoryMiB   int    `toml:"memory_mib" json:"memory_mib"`     // guest memory when the bundle sets none

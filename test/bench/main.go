@@ -65,6 +65,10 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("crash loop: %w", err)
 	}
+	debianMs, ownMs, err := b.bootSpeedup(work)
+	if err != nil {
+		return fmt.Errorf("boot speedup: %w", err)
+	}
 	rss, err := b.monitorRSS()
 	if err != nil {
 		return fmt.Errorf("monitor rss: %w", err)
@@ -88,6 +92,9 @@ func run() error {
 	fmt.Printf("BENCH crashloop_last50_ms %.1f ms\n", median(loop[len(loop)-50:]))
 	fmt.Printf("BENCH crashloop_leaked %d objects\n", leaked)
 	fmt.Printf("BENCH monitor_rss_kib %d KiB\n", rss)
+	fmt.Printf("BENCH debian_kernel_start_ms %.1f ms\n", debianMs)
+	fmt.Printf("BENCH own_kernel_start_ms %.1f ms\n", ownMs)
+	fmt.Printf("BENCH boot_speedup %.2f ratio\n", debianMs/ownMs)
 	return nil
 }
 

@@ -236,3 +236,33 @@ func TestRootfs9p(t *testing.T) {
 		t.Fatalf("file the guest wrote: %q, %v", got, err)
 	}
 }
+
+// Both Linux guest kernels run the same app alike: the host's Debian kernel
+// (pc machine, virtio modules in the initrd) and ukrun's own (microvm, no
+// modules), when it is built.
+func TestBothKernels(t *testing.T) {
+	debian, _ := filepath.Glob("/boot/vmlinuz-*")
+	kernels := map[string]string{"debian": debian[len(debian)-1], "own": "/var/lib/ukrun/kernel/vmlinux"}
+	for name, k := range kernels {
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(k); err != nil {
+				t.Skipf("%s kernel not built (make kernel)", name)
+			}
+			e := newEnv(t)
+			cfg := filepath.Join(t.TempDir(), "config.toml")
+			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
+			p := newPod(t)
+			b := netBundle(t, p, []string{"out=up", "cat", "connect=" + p.PeerIP + ":9191", "exit=7"})
+			srv := p.InPeer(filepath.Join(binDir, "testapp"), "listen=9191")
+			if err := srv.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { srv.Process.Kill(); srv.Wait() }()
+			r := e.ukrun("in\n", "--config", cfg, "run", "--bundle", b, "k")
+			if r.code != 7 || !strings.HasPrefix(r.stdout, "up\nin\nhello from ") || r.stderr != "" {
+				t.Fatalf("run with the %s kernel: %+v", name, r)
+			}
+			p.AssertClean(0)
+		})
+	}
+}

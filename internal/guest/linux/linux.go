@@ -103,6 +103,8 @@ func pickKernel(r Request) (path, modDir string, kconf map[string]string, err er
 		return r.VM.Kernel, "", map[string]string{}, nil
 	case r.Config.Kernel != "":
 		path = r.Config.Kernel
+	case exists(OwnKernel):
+		path = OwnKernel
 	default:
 		if path, _, err = kernel.Newest("/boot"); err != nil {
 			return "", "", nil, fmt.Errorf("find a guest kernel (set kernel in %s): %w", config.DefaultPath, err)
@@ -124,6 +126,15 @@ func kconfigOf(path, version string) map[string]string {
 		return m
 	}
 	return readKconfig(filepath.Join(dir, "config"))
+}
+
+// OwnKernel is ukrun's own guest kernel (`make kernel`), the default Linux
+// guest kernel when present; the host's Debian kernel is the fallback.
+const OwnKernel = "/var/lib/ukrun/kernel/vmlinux"
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // readKconfig reads a kernel build config; a missing file reads as empty.
