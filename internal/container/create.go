@@ -45,6 +45,8 @@ type vmRequest struct {
 	qemu   string
 	ukinit string
 	ns     nsPlan
+	// noProcess: the spec has no process; start must fail
+	noProcess bool
 }
 
 // Create makes a VM container and leaves its monitor waiting for start. It
@@ -61,6 +63,7 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
 	st := &state.State{
 		ID: o.ID, Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations,
 		Created: time.Now().UTC(), Status: state.Creating, VM: req.vm, Config: r.Config, Hooks: spec.Hooks,
+		NoProcess: req.noProcess,
 	}
 	mon, err := r.build(c, st, req)
 	if err != nil {
@@ -87,9 +90,15 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	if err != nil {
 		return nil, err
 	}
+	noProcess := false
 	ns, err := planNamespaces(spec)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Process == nil {
+		// Created without a process, as OCI allows; start will refuse.
+		spec.Process = &specs.Process{}
+		noProcess = true
 	}
 	if spec.Process.Terminal != (o.ConsoleSocket != "") {
 		return nil, errors.New("process.terminal and --console-socket must be given together")
@@ -97,7 +106,7 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	memMiB, vcpus := oci.Limits(spec)
 	vm.MemoryMiB = firstPositive(vm.MemoryMiB, memMiB, r.Config.MemoryMiB)
 	vm.VCPUs = firstPositive(vm.VCPUs, vcpus, r.Config.VCPUs)
-	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm, ns: ns}
+	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm, ns: ns, noProcess: noProcess}
 	if req.qemu, err = r.lookBinary("qemu", r.Config.QEMU); err != nil {
 		return nil, err
 	}

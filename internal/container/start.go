@@ -24,6 +24,9 @@ func (r *Runtime) Start(id string) error {
 	if s := st.Derive(); s != state.Created {
 		return fmt.Errorf("cannot start container %s: it is %s, not created", id, s)
 	}
+	if st.NoProcess {
+		return fmt.Errorf("cannot start container %s: its config.json has no process", id)
+	}
 	if st.Hooks != nil {
 		// startContainer hooks cannot run inside the guest: they run here,
 		// before the VM is resumed.

@@ -22,7 +22,8 @@ func LoadSpec(bundle string) (*specs.Spec, error) {
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("parse %s: %w", filepath.Join(bundle, "config.json"), err)
 	}
-	if s.Process == nil || len(s.Process.Args) == 0 {
+	// process is optional until start (OCI); when given it needs args.
+	if s.Process != nil && len(s.Process.Args) == 0 {
 		return nil, errors.New("bundle config: process.args is empty")
 	}
 	return &s, nil

@@ -49,7 +49,8 @@ type State struct {
 	VM          *oci.VM               `json:"vm"`
 	Config      config.Config         `json:"config"` // the host config in force at create
 	Hooks       *specs.Hooks          `json:"hooks,omitempty"`
-	Limits      *specs.LinuxResources `json:"limits,omitempty"` // memory and cpu last set by update
+	NoProcess   bool                  `json:"no_process,omitempty"` // created without a process: start fails
+	Limits      *specs.LinuxResources `json:"limits,omitempty"`     // memory and cpu last set by update
 	Resources   []Resource            `json:"resources,omitempty"`
 }
 
