@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"syscall"
+	"time"
 )
 
 // Resource is one thing ukrun created for a container, recorded before it
@@ -44,10 +46,31 @@ func (c *Container) Record(s *State, r Resource) error {
 	return c.Save(s)
 }
 
-// RemovePath undoes a file, directory or cgroup; already gone is done.
+// RemovePath undoes a file, directory or cgroup; already gone is done. A
+// cgroup stays busy until its last task is reaped (a killed monitor is a
+// zombie until its parent, the shim, waits for it), so that is retried
+// for a while.
 func RemovePath(r Resource) error {
-	if err := os.Remove(r.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+	err := os.Remove(r.Path)
+	if r.Kind == KindCgroup && errors.Is(err, syscall.EBUSY) && hasSubdirs(r.Path) {
+		return nil // a parent ukrun made that other cgroups now live in
+	}
+	for wait := 10 * time.Millisecond; r.Kind == KindCgroup && errors.Is(err, syscall.EBUSY) && wait < 3*time.Second; wait *= 2 {
+		time.Sleep(wait)
+		err = os.Remove(r.Path)
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("remove %s %s: %w", r.Kind, r.Path, err)
 	}
 	return nil
+}
+
+func hasSubdirs(dir string) bool {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if e.IsDir() {
+			return true
+		}
+	}
+	return false
 }

@@ -181,8 +181,9 @@ func TestCgroupJoinedAndRemoved(t *testing.T) {
 	if err != nil || !strings.Contains(string(own), cg) {
 		t.Fatalf("monitor cgroups %q (%v), want %s", own, err, cg)
 	}
+	e.must("kill", "cg", "KILL")
+	waitExit(t, pid, 10*time.Second) // the shim reaps the monitor, then deletes
 	e.must("delete", "cg")
-	waitExit(t, pid, 10*time.Second)
 	dirs, _ := filepath.Glob("/sys/fs/cgroup/*/ukrun-it")
 	dirs2, _ := filepath.Glob("/sys/fs/cgroup/ukrun-it")
 	if left := append(dirs, dirs2...); len(left) > 0 {
