@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -43,6 +44,17 @@ func run(m *testing.M) (int, error) {
 		return 1, err
 	}
 	defer os.RemoveAll(workDir)
+	// CRI puts containers under the k8s.io cgroup; remove it afterwards if
+	// the tests made it.
+	before, _ := filepath.Glob("/sys/fs/cgroup/*/k8s.io")
+	defer func() {
+		after, _ := filepath.Glob("/sys/fs/cgroup/*/k8s.io")
+		for _, d := range after {
+			if !slices.Contains(before, d) {
+				os.Remove(d)
+			}
+		}
+	}()
 	if err := startContainerd(); err != nil {
 		return 1, err
 	}
