@@ -14,9 +14,10 @@ import (
 	"github.com/ukrun/ukrun/internal/teardown"
 )
 
-// Delete removes a container and everything ukrun made for it. A running
-// container needs force; a created one is stopped first, as runc does.
-// With force, an unknown id or an unreadable state is not an error.
+// Delete removes a container and everything ukrun made for it. As OCI says
+// (runc differs), only a stopped one without force; containerd kills a
+// created task before deleting it. With force, an unknown id or an
+// unreadable state is not an error.
 func (r *Runtime) Delete(c *state.Container, force bool) error {
 	st, err := c.Load()
 	if err != nil {
@@ -28,9 +29,9 @@ func (r *Runtime) Delete(c *state.Container, force bool) error {
 		return c.Remove()
 	}
 	status := st.Derive()
-	if status == state.Running && !force {
+	if status != state.Stopped && !force {
 		c.Unlock()
-		return fmt.Errorf("cannot delete container %s: it is running (stop it first or use --force)", c.ID)
+		return fmt.Errorf("cannot delete container %s: it is %s, not stopped (kill it first or use --force)", c.ID, status)
 	}
 	var errs []error
 	if err := stop(st); err != nil {

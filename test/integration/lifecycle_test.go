@@ -36,8 +36,8 @@ func TestRunExitZero(t *testing.T) {
 	}
 }
 
-// created -> running -> stopped, with kill refused outside running, and a
-// KILL that stops the VM at once with exit code 137.
+// created -> running -> stopped: kill is refused once stopped, delete until stopped,
+// and a KILL that stops the VM at once with exit code 137.
 func TestLifecycleKill(t *testing.T) {
 	e := newEnv(t)
 	b := bundle(t, []string{"sleep=600"}, nil)
@@ -58,12 +58,14 @@ func TestLifecycleKill(t *testing.T) {
 		t.Fatalf("exit code after TERM of a created container: %d, want 143", code)
 	}
 	e.must("delete", "life")
-	// runc deletes a created container; so do we.
+	// OCI: delete of a container that is not stopped fails, without effect.
 	e.must("create", "--bundle", b, "--pid-file", pidFile, "life")
-	if r := e.ukrun("", "delete", "life"); r.code != 0 {
+	if r := e.ukrun("", "delete", "life"); r.code == 0 || !strings.Contains(r.stderr, "not stopped") {
 		t.Fatalf("delete of created container: %+v", r)
 	}
-	e.must("create", "--bundle", b, "--pid-file", pidFile, "life")
+	if got := e.state("life").Status; got != specs.StateCreated {
+		t.Fatalf("after a refused delete: %s", got)
+	}
 	s = e.state("life")
 	e.must("start", "life")
 	if got := e.state("life").Status; got != specs.StateRunning {
@@ -72,7 +74,7 @@ func TestLifecycleKill(t *testing.T) {
 	if r := e.ukrun("", "start", "life"); r.code == 0 {
 		t.Fatalf("second start succeeded")
 	}
-	if r := e.ukrun("", "delete", "life"); r.code == 0 || !strings.Contains(r.stderr, "running") {
+	if r := e.ukrun("", "delete", "life"); r.code == 0 || !strings.Contains(r.stderr, "not stopped") {
 		t.Fatalf("delete of running container without force: %+v", r)
 	}
 	e.must("kill", "life", "9")
