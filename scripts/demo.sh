@@ -38,6 +38,6 @@ printf '== exit code: %d (the app exits 7); wall time %s s\n' "$code" "$(awk "BE
 echo "== left behind:"
 echo "   state dirs:      $(find "$root" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
 echo "   qemu processes:  $(pgrep -fc 'qemu-system.*ukrun-demo' || true)"
-echo "   ukrun monitors:  $(pgrep -fc "ukrun --root $root" || true)"
+echo "   ukrun monitors:  $(pgrep -fc "ukrun-monitor.*$root" || true)"
 echo "   tap devices:     $(ip -o link show type tun 2>/dev/null | wc -l)"
 [ "$code" = 7 ]

@@ -51,7 +51,7 @@ func setup(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rt = &container.Runtime{Root: root, Config: cfg, ConfigPath: path, Log: logger, MonitorArg: monitorArgs(c, root)}
+	rt = &container.Runtime{Root: root, Config: cfg, ConfigPath: path, Log: logger, MonitorArg: monitorArgs(c)}
 	return nil
 }
 
@@ -61,14 +61,11 @@ func closeLog() {
 	}
 }
 
-// monitorArgs are the global flags a re-executed ukrun (the monitor) needs.
-func monitorArgs(c *cli.Context, root string) []string {
-	a := []string{"--root", root, "--log-format", c.String("log-format")}
+// monitorArgs are the logging flags ukrun-monitor takes from the CLI.
+func monitorArgs(c *cli.Context) []string {
+	a := []string{"--log-format", c.String("log-format")}
 	if c.String("log") != "" {
 		a = append(a, "--log", c.String("log"))
-	}
-	if c.String("config") != "" {
-		a = append(a, "--config", c.String("config"))
 	}
 	if c.Bool("debug") {
 		a = append(a, "--debug")

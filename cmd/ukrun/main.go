@@ -22,7 +22,6 @@ func main() {
 			createCommand, startCommand, runCommand, stateCommand, killCommand,
 			deleteCommand, listCommand, psCommand, featuresCommand, versionCommand,
 			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand, packCommand,
-			monitorCommand,
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fail(fmt.Errorf("unknown command %q (see ukrun --help)", name))

@@ -38,13 +38,14 @@ type CreateOpts struct {
 
 // vmRequest is a validated VM bundle, before anything is made.
 type vmRequest struct {
-	opts   CreateOpts
-	spec   *specs.Spec
-	rootfs string
-	vm     *oci.VM
-	qemu   string
-	ukinit string
-	ns     nsPlan
+	opts    CreateOpts
+	spec    *specs.Spec
+	rootfs  string
+	vm      *oci.VM
+	qemu    string
+	ukinit  string
+	monitor string
+	ns      nsPlan
 	// noProcess: the spec has no process; start must fail
 	noProcess bool
 }
@@ -111,6 +112,9 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 		return nil, err
 	}
 	if req.ukinit, err = r.ukinit(); err != nil {
+		return nil, err
+	}
+	if req.monitor, err = r.monitorBinary(); err != nil {
 		return nil, err
 	}
 	return req, nil
@@ -196,13 +200,9 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
 	defer ours.Close()
-	exe, err := os.Executable()
-	if err != nil {
-		return nil, err
-	}
 	cmd := &exec.Cmd{
-		Path:        exe,
-		Args:        append(append([]string{"ukrun"}, r.MonitorArg...), "monitor", req.opts.ID),
+		Path:        req.monitor,
+		Args:        append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir),
 		Env:         []string{"PATH=" + os.Getenv("PATH")},
 		ExtraFiles:  []*os.File{theirs},
 		SysProcAttr: &syscall.SysProcAttr{Setsid: true, Cloneflags: req.ns.clone},

@@ -21,7 +21,7 @@ type Runtime struct {
 	Config     config.Config
 	ConfigPath string // the config file in force, for error messages
 	Log        *slog.Logger
-	MonitorArg []string // global flags to re-execute ukrun as a monitor
+	MonitorArg []string // logging flags for ukrun-monitor
 
 	accel *accel.Result // chosen once per command
 }
@@ -61,16 +61,31 @@ func (r *Runtime) lookBinary(key, name string) (string, error) {
 // ukinit returns the guest init binary: the config's, else the one
 // installed next to ukrun.
 func (r *Runtime) ukinit() (string, error) {
-	p := r.Config.Ukinit
+	return r.sibling("ukinit", r.Config.Ukinit, "ukinit")
+}
+
+// monitorBinary returns ukrun-monitor, installed next to ukrun.
+func (r *Runtime) monitorBinary() (string, error) {
+	return r.sibling("ukrun-monitor", "", "")
+}
+
+// sibling finds a helper binary: the configured path (config key
+// configKey), else name next to the ukrun binary.
+func (r *Runtime) sibling(name, configured, configKey string) (string, error) {
+	p := configured
 	if p == "" {
 		exe, err := os.Executable()
 		if err != nil {
 			return "", fmt.Errorf("find ukrun binary: %w", err)
 		}
-		p = filepath.Join(filepath.Dir(exe), "ukinit")
+		p = filepath.Join(filepath.Dir(exe), name)
 	}
 	if _, err := os.Stat(p); err != nil {
-		return "", fmt.Errorf("guest init %s not found (set ukinit in %s): %w", p, r.ConfigPath, err)
+		hint := "install it next to ukrun"
+		if configKey != "" {
+			hint = fmt.Sprintf("install it next to ukrun or set %s in %s", configKey, r.ConfigPath)
+		}
+		return "", fmt.Errorf("%s not found (%s): %w", p, hint, err)
 	}
 	return p, nil
 }

@@ -171,7 +171,7 @@ func assertNothingLeft(t *testing.T, ids ...string) {
 			if _, err := os.Stat(filepath.Join(runtimeRoot(), id)); err == nil {
 				left = append(left, "state dir "+id)
 			}
-			if out, _ := exec.Command("pgrep", "-f", "ukrun-"+id+" |monitor "+id+"$").Output(); strings.TrimSpace(string(out)) != "" {
+			if out, _ := exec.Command("pgrep", "-f", "ukrun-"+id+" |ukrun-monitor .*/"+id+"$").Output(); strings.TrimSpace(string(out)) != "" {
 				left = append(left, "processes "+strings.TrimSpace(string(out)))
 			}
 			if len(left) == 0 {
