@@ -146,6 +146,7 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 		if err != nil {
 			return err
 		}
+		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		mon, err = r.startMonitor(c, st, req, plan, nic)
 		return err
 	})

@@ -30,6 +30,10 @@ func New(o Options) (*slog.Logger, io.Closer, error) {
 		w, closer = f, f
 	}
 	level := slog.LevelInfo
+	if o.Path == "" {
+		// stderr may be the container's: only what a user must see.
+		level = slog.LevelWarn
+	}
 	if o.Debug {
 		level = slog.LevelDebug
 	}

@@ -84,6 +84,7 @@ func (m *monitor) boot() (int, error) {
 	if err != nil {
 		return -1, err
 	}
+	m.log.Debug("monitor: VMM launched")
 	timeout := time.Duration(m.plan.BootTimeout) * time.Second
 	m.qmp, err = qemu.Connect(h.control, timeout)
 	if err != nil {
@@ -92,6 +93,7 @@ func (m *monitor) boot() (int, error) {
 		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
 	}
 	m.ctl = h.ctl
+	m.log.Debug("monitor: VMM ready (paused)")
 	return m.vm.pidfd, nil
 }
 

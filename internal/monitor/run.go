@@ -84,6 +84,7 @@ func (m *monitor) awaitStart() error {
 	}
 	defer fifo.Close()
 	err = m.qmp.Execute("cont", 10*time.Second)
+	m.log.Debug("monitor: VM resumed", "error", err)
 	msg := "ok\n"
 	if err != nil {
 		msg = "error " + err.Error() + "\n"
