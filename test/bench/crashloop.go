@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ukrun/ukrun/test/testnet"
 )
 
 const crashRounds = 200
@@ -16,23 +17,10 @@ const crashRounds = 200
 // crashLoop runs create, start, VMM kill -9, delete in one pod netns and
 // returns the round times and the objects left.
 func (b *bench) crashLoop(work string) ([]float64, int, error) {
-	pod, peer := "ukb-pod", "ukb-peer"
-	cleanup := func() { exec.Command("ip", "netns", "del", pod).Run(); exec.Command("ip", "netns", "del", peer).Run() }
-	cleanup()
-	defer cleanup()
-	for _, a := range [][]string{
-		{"netns", "add", pod}, {"netns", "add", peer},
-		{"link", "add", "ukb-veth", "netns", pod, "type", "veth", "peer", "name", "peer0", "netns", peer},
-		{"-n", pod, "link", "set", "ukb-veth", "name", "eth0"},
-		{"-n", pod, "addr", "add", "10.97.0.2/24", "dev", "eth0"},
-		{"-n", pod, "link", "set", "eth0", "up"},
-		{"-n", pod, "route", "add", "default", "via", "10.97.0.1"},
-	} {
-		if out, err := exec.Command("ip", a...).CombinedOutput(); err != nil {
-			return nil, 0, fmt.Errorf("ip %v: %v: %s", a, err, out)
-		}
-	}
-	bundle, err := netBundle(work, b.bundle, "/var/run/netns/"+pod)
+	var t benchT
+	defer t.cleanup()
+	pod := testnet.New(&t, "ukb", 97)
+	bundle, err := netBundle(work, b.bundle, pod.Path())
 	if err != nil {
 		return nil, 0, err
 	}
@@ -53,7 +41,21 @@ func (b *bench) crashLoop(work string) ([]float64, int, error) {
 		}
 		times = append(times, ms(time.Since(t0)))
 	}
-	return times, leftIn(pod), nil
+	taps, filters, ingress := pod.Objects()
+	return times, taps + filters + ingress, nil
+}
+
+// benchT stands in for *testing.T where testnet wants one.
+type benchT struct{ cleanups []func() }
+
+func (t *benchT) Helper()                   {}
+func (t *benchT) Cleanup(f func())          { t.cleanups = append(t.cleanups, f) }
+func (t *benchT) Fatalf(f string, a ...any) { panic(fmt.Sprintf(f, a...)) }
+
+func (t *benchT) cleanup() {
+	for i := len(t.cleanups) - 1; i >= 0; i-- {
+		t.cleanups[i]()
+	}
 }
 
 // netBundle copies the bench bundle's config with the pod netns joined.
@@ -87,20 +89,6 @@ func (b *bench) vmmPid(id string) int {
 	}
 	json.Unmarshal(raw, &st)
 	return st.VMM.Pid
-}
-
-// leftIn counts TAPs, ukrun filters and ingress qdiscs in a netns.
-func leftIn(ns string) int {
-	n := 0
-	out, _ := exec.Command("ip", "-n", ns, "-o", "link", "show", "type", "tun").Output()
-	n += strings.Count(string(out), "\n")
-	out, _ = exec.Command("tc", "-n", ns, "filter", "show", "dev", "eth0", "ingress").Output()
-	if strings.Contains(string(out), "pref 49374") {
-		n++
-	}
-	out, _ = exec.Command("tc", "-n", ns, "qdisc", "show", "dev", "eth0").Output()
-	n += strings.Count(string(out), "qdisc ingress")
-	return n
 }
 
 // monitorRSS starts a VM and reads its monitor's resident set while the

@@ -9,13 +9,19 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"testing"
 	"time"
 )
 
+// T is what a Pod needs from its user: *testing.T, or the bench's stand-in.
+type T interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
+
 // Pod is a pod namespace and its peer.
 type Pod struct {
-	t          *testing.T
+	t          T
 	Name, Peer string
 	PodIP      string // 10.<net>.<n>.2 on the pod's eth0
 	PeerIP     string // 10.<net>.<n>.1, the pod's gateway
@@ -25,7 +31,7 @@ var seq atomic.Int32
 
 // New makes the namespaces (prefix keeps test binaries apart) and removes
 // them when the test ends.
-func New(t *testing.T, prefix string, net int) *Pod {
+func New(t T, prefix string, net int) *Pod {
 	t.Helper()
 	n := seq.Add(1)
 	p := &Pod{t: t, Name: fmt.Sprintf("%s-pod-%d", prefix, n), Peer: fmt.Sprintf("%s-peer-%d", prefix, n),
