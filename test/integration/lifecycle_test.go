@@ -269,3 +269,22 @@ func TestBothKernels(t *testing.T) {
 		})
 	}
 }
+
+// Bind mounts (CRI's /etc/hosts, resolv.conf, volumes) reach the guest as
+// copies taken at create.
+func TestBindMountsCopiedIn(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"file=/etc/hosts", "file=/vol/data", "exit=0"}, nil)
+	host := t.TempDir()
+	os.WriteFile(filepath.Join(host, "hosts"), []byte("10.1.2.3 pod\n"), 0o644)
+	os.MkdirAll(filepath.Join(host, "vol"), 0o755)
+	os.WriteFile(filepath.Join(host, "vol", "data"), []byte("volume\n"), 0o644)
+	s := readSpec(t, b)
+	s.Mounts = append(s.Mounts,
+		specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: filepath.Join(host, "hosts"), Options: []string{"rbind", "ro"}},
+		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind"}})
+	writeSpec(t, b, s)
+	if r := e.ukrun("", "run", "--bundle", b, "binds"); r.code != 0 || r.stdout != "10.1.2.3 pod\nvolume\n" {
+		t.Fatalf("run: %+v", r)
+	}
+}

@@ -14,6 +14,7 @@
 //	connect=A    connect to TCP address A and print the line it sends
 //	tick=N       print 1..N, one every 100 ms
 //	write=PATH   write "written" and a newline to the file PATH
+//	file=PATH    print the content of the file PATH
 //	exit=N       exit with code N
 package main
 
@@ -62,6 +63,13 @@ func main() {
 		case "tty":
 			_, err := unix.IoctlGetTermios(0, unix.TCGETS)
 			fmt.Printf("tty=%v\n", err == nil)
+		case "file":
+			b, err := os.ReadFile(arg)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "file:", err)
+				os.Exit(1)
+			}
+			os.Stdout.Write(b)
 		case "write":
 			if err := os.WriteFile(arg, []byte("written\n"), 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, "write:", err)

@@ -88,7 +88,11 @@ func Prepare(r Request) (*Boot, error) {
 		app.RootTag, app.RootRO, copyRootfs = RootTag, ro, ""
 		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: ro}}
 	}
-	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs); err != nil {
+	var binds []initrd.Bind
+	if !share {
+		binds = Binds(r.Spec)
+	}
+	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, binds); err != nil {
 		return nil, fmt.Errorf("build initrd: %w", err)
 	}
 	return boot, nil
@@ -152,6 +156,46 @@ func readKconfig(path string) map[string]string {
 		}
 	}
 	return m
+}
+
+// Binds returns the spec's bind mounts whose content the guest gets as a
+// copy taken at create (a VM cannot see host mounts): files such as CRI's
+// /etc/hosts and /etc/resolv.conf, and directories. Mounts under /proc,
+// /sys and /dev stay the guest kernel's own.
+func Binds(s *specs.Spec) []initrd.Bind {
+	var out []initrd.Bind
+	for _, m := range s.Mounts {
+		if !isBind(m) || m.Destination == "" || m.Source == "" {
+			continue
+		}
+		dest := filepath.Clean("/" + m.Destination)
+		if dest == "/" || underAny(dest, "/proc", "/sys", "/dev") {
+			continue
+		}
+		out = append(out, initrd.Bind{Source: m.Source, Dest: dest})
+	}
+	return out
+}
+
+func isBind(m specs.Mount) bool {
+	if m.Type == "bind" {
+		return true
+	}
+	for _, o := range m.Options {
+		if o == "bind" || o == "rbind" {
+			return true
+		}
+	}
+	return false
+}
+
+func underAny(p string, dirs ...string) bool {
+	for _, d := range dirs {
+		if p == d || strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // App describes the spec's process for ukinit.

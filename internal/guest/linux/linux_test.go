@@ -6,6 +6,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/ukrun/ukrun/internal/guest/linux/initrd"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
@@ -35,5 +36,21 @@ func TestApp(t *testing.T) {
 		Groups: []uint32{5, 6}, Hostname: "h", Terminal: true}
 	if got := App(s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("App = %+v, want %+v", got, want)
+	}
+}
+
+func TestBinds(t *testing.T) {
+	s := &specs.Spec{Mounts: []specs.Mount{
+		{Destination: "/etc/hosts", Type: "bind", Source: "/h/hosts"},
+		{Destination: "/etc/resolv.conf", Source: "/h/resolv", Options: []string{"rbind", "ro"}},
+		{Destination: "/proc", Type: "proc", Source: "proc"},
+		{Destination: "/dev/shm", Type: "bind", Source: "/h/shm"},
+		{Destination: "/dev/termination-log", Source: "/h/log", Options: []string{"bind"}},
+		{Destination: "/data/../vol", Type: "bind", Source: "/h/vol"},
+		{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"},
+	}}
+	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf"}, {Source: "/h/vol", Dest: "/vol"}}
+	if got := Binds(s); !reflect.DeepEqual(got, want) {
+		t.Fatalf("Binds = %+v, want %+v", got, want)
 	}
 }

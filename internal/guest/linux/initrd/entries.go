@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/cavaliergopher/cpio"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
 func addDir(a *cpio.Writer, name string, perm fs.FileMode) error {
@@ -101,4 +103,32 @@ func addTree(a *cpio.Writer, root, prefix string) error {
 		}
 		return nil
 	})
+}
+
+// addBind copies a bind mount's source to its destination under /rootfs,
+// making the missing parent directories.
+func addBind(a *cpio.Writer, b Bind) error {
+	dest := path.Clean("/" + filepath.ToSlash(b.Dest))
+	st, err := os.Stat(b.Source)
+	if err != nil {
+		return fmt.Errorf("bind mount %s: %w", b.Dest, err)
+	}
+	parent := path.Join(proto.RootfsDir, path.Dir(dest))[1:]
+	var dirs []string
+	for d := parent; d != path.Dir(proto.RootfsDir[1:]) && d != "."; d = path.Dir(d) {
+		dirs = append([]string{d}, dirs...)
+	}
+	for _, d := range dirs[1:] { // rootfs itself is there
+		if err := addDir(a, d, 0o755); err != nil {
+			return err
+		}
+	}
+	name := path.Join(proto.RootfsDir, dest)[1:]
+	if st.IsDir() {
+		if err := addDir(a, name, st.Mode().Perm()); err != nil {
+			return err
+		}
+		return addTree(a, b.Source, name)
+	}
+	return addFile(a, name, b.Source, st.Mode().Perm())
 }

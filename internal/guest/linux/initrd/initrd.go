@@ -85,9 +85,17 @@ func hashFile(w io.Writer, name string) error {
 	return err
 }
 
+// Bind is a host file or directory copied to Dest inside the guest's root,
+// as the bundle's bind mounts (CRI's /etc/hosts, resolv.conf, volumes).
+type Bind struct {
+	Source string // host path
+	Dest   string // absolute path inside the container
+}
+
 // Write writes the container's initrd to out: the base archive, then the app
-// description and, unless rootfs is empty, the rootfs under /rootfs.
-func Write(out, base string, app *proto.App, rootfs string) error {
+// description and, unless rootfs is empty, the rootfs under /rootfs with the
+// binds copied over it (later entries replace earlier ones).
+func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error {
 	cfg, err := json.Marshal(app)
 	if err != nil {
 		return fmt.Errorf("encode app config: %w", err)
@@ -108,6 +116,11 @@ func Write(out, base string, app *proto.App, rootfs string) error {
 		}
 		if rootfs != "" {
 			if err := addTree(a, rootfs, proto.RootfsDir[1:]); err != nil {
+				return err
+			}
+		}
+		for _, b := range binds {
+			if err := addBind(a, b); err != nil {
 				return err
 			}
 		}

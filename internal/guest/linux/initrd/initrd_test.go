@@ -37,12 +37,15 @@ func TestBaseAndWrite(t *testing.T) {
 	}
 	out := filepath.Join(dir, "initrd.cpio")
 	app := &proto.App{Args: []string{"/bin/app"}, Modules: mods}
-	if err := Write(out, base, app, rootfs); err != nil {
+	hosts := filepath.Join(dir, "hosts")
+	os.WriteFile(hosts, []byte("10.0.0.1 pod\n"), 0o644)
+	if err := Write(out, base, app, rootfs, []Bind{{Source: hosts, Dest: "/etc/hosts"}, {Source: filepath.Join(rootfs, "bin"), Dest: "/mnt/vol"}}); err != nil {
 		t.Fatal(err)
 	}
 	got := readArchives(t, out)
 	for name, want := range map[string]string{
 		"init": "INIT", "ukrun/modules/00-virtio.ko": "MOD", "rootfs/bin/app": "APP", "rootfs/bin/link": "app",
+		"rootfs/etc/hosts": "10.0.0.1 pod\n", "rootfs/mnt/vol/app": "APP",
 	} {
 		if got[name] != want {
 			t.Errorf("%s = %q, want %q", name, got[name], want)
