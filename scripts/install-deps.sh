@@ -2,7 +2,7 @@
 # Installs what ukrun needs on Debian 12. Idempotent: quick when all is there.
 set -euo pipefail
 [ "$(id -u)" = 0 ] || { echo "install-deps: run as root" >&2; exit 1; }
-pkgs=(qemu-system-x86 linux-image-amd64 kmod runc iproute2 e2fsprogs containerd containernetworking-plugins)
+pkgs=(qemu-system-x86 linux-image-amd64 kmod runc iproute2 e2fsprogs procps util-linux containerd containernetworking-plugins)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

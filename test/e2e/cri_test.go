@@ -7,8 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -230,7 +232,7 @@ func killVMM(t *testing.T, ns, id string) {
 	if err != nil || st.VMM.Pid <= 0 {
 		t.Fatalf("vmm of %s: %v", id, err)
 	}
-	exec.Command("kill", "-9", fmt.Sprint(st.VMM.Pid)).Run()
+	syscall.Kill(st.VMM.Pid, syscall.SIGKILL)
 }
 
 func waitExited(t *testing.T, id string) {
@@ -270,8 +272,8 @@ func assertNothingLeftIn(t *testing.T, ns string, ids ...string) {
 		if _, err := os.Stat(filepath.Join("/run/containerd/runc", ns, id)); err == nil {
 			t.Errorf("state dir of %s left", id)
 		}
-		if out, _ := exec.Command("pgrep", "-f", "ukrun-"+id).Output(); len(out) > 0 {
-			t.Errorf("processes of %s left: %s", id, out)
+		if left := processes(`ukrun-` + regexp.QuoteMeta(id) + `( |$)|/` + regexp.QuoteMeta(id) + `$`); len(left) > 0 {
+			t.Errorf("processes of %s left: %v", id, left)
 		}
 	}
 }

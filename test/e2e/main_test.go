@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -161,6 +162,24 @@ func exitCode(err error) int {
 // runtimeRoot is where containerd's shim keeps ukrun's state.
 func runtimeRoot() string { return filepath.Join("/run/containerd/runc", namespace) }
 
+// processes lists live processes whose argv (joined by spaces) matches re.
+func processes(re string) []string {
+	pat := regexp.MustCompile(re)
+	var out []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmd, err := os.ReadFile(filepath.Join(d, "cmdline"))
+		if err != nil || len(cmd) == 0 {
+			continue // gone, or a zombie
+		}
+		line := strings.TrimRight(strings.ReplaceAll(string(cmd), "\x00", " "), " ")
+		if pat.MatchString(line) {
+			out = append(out, filepath.Base(d)+": "+line)
+		}
+	}
+	return out
+}
+
 // assertNothingLeft fails if a container's state dir or processes remain.
 func assertNothingLeft(t *testing.T, ids ...string) {
 	t.Helper()
@@ -171,8 +190,8 @@ func assertNothingLeft(t *testing.T, ids ...string) {
 			if _, err := os.Stat(filepath.Join(runtimeRoot(), id)); err == nil {
 				left = append(left, "state dir "+id)
 			}
-			if out, _ := exec.Command("pgrep", "-f", "ukrun-"+id+" |ukrun-monitor .*/"+id+"$").Output(); strings.TrimSpace(string(out)) != "" {
-				left = append(left, "processes "+strings.TrimSpace(string(out)))
+			if procs := processes(`ukrun-` + regexp.QuoteMeta(id) + ` |ukrun-monitor .*/` + regexp.QuoteMeta(id) + `$`); len(procs) > 0 {
+				left = append(left, procs...)
 			}
 			if len(left) == 0 {
 				break

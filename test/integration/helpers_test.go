@@ -231,4 +231,3 @@ func readJSON(t *testing.T, path string, v any) {
 	}
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }

@@ -1,9 +1,9 @@
 package integration
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -61,7 +61,7 @@ func kill9(t *testing.T, pid int) {
 	if pid <= 0 {
 		t.Fatalf("refusing to kill pid %d", pid)
 	}
-	if err := exec.Command("kill", "-9", itoa(pid)).Run(); err != nil {
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
 		t.Fatalf("kill -9 %d: %v", pid, err)
 	}
 }
