@@ -43,7 +43,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	var raw, uk, rt, td []float64
+	var raw, uk, rt, cs, td []float64
 	for i := 0; i < rounds; i++ {
 		d, err := rawFirstOutput(argv, initrd)
 		if err != nil {
@@ -54,12 +54,13 @@ func run() error {
 			return fmt.Errorf("ukrun run: %w", err)
 		}
 		uk = append(uk, ms(d))
-		c, t, err := b.lifecycle(fmt.Sprintf("lc%d", i))
+		r, c, t, err := b.lifecycle(fmt.Sprintf("lc%d", i))
 		if err != nil {
 			return err
 		}
-		rt, td = append(rt, ms(c)), append(td, ms(t))
-		fmt.Fprintf(os.Stderr, "round %d: raw %.0f ms, ukrun %.0f ms, create+start %.0f ms, kill+delete %.0f ms\n", i+1, raw[i], uk[i], rt[i], td[i])
+		rt, cs, td = append(rt, ms(r)), append(cs, ms(c)), append(td, ms(t))
+		fmt.Fprintf(os.Stderr, "round %d: raw %.0f ms, ukrun %.0f ms, ukrun's own %.0f ms, create+start %.0f ms, kill+delete %.0f ms\n",
+			i+1, raw[i], uk[i], rt[i], cs[i], td[i])
 	}
 	loop, leaked, err := b.crashLoop(work)
 	if err != nil {
@@ -86,6 +87,7 @@ func run() error {
 	fmt.Printf("BENCH start_ms %.1f ms\n", median(uk))
 	fmt.Printf("BENCH start_ratio %.3f ratio\n", median(uk)/median(raw))
 	fmt.Printf("BENCH runtime_ms %.1f ms\n", median(rt))
+	fmt.Printf("BENCH create_start_ms %.1f ms\n", median(cs))
 	fmt.Printf("BENCH teardown_ms %.1f ms\n", median(td))
 	fmt.Printf("BENCH crashloop_rounds_per_min %.0f rounds/min\n", float64(len(loop))/(total/60000))
 	fmt.Printf("BENCH crashloop_first50_ms %.1f ms\n", median(loop[:50]))

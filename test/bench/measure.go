@@ -141,25 +141,57 @@ func drain(f *os.File) {
 	}
 }
 
-// lifecycle times create+start (ukrun's own work until the VMM runs) and
-// kill+delete of the running VM until everything is gone.
-func (b *bench) lifecycle(id string) (time.Duration, time.Duration, error) {
+// lifecycle times a running VM's life in ukrun's hands: runtime is ukrun's
+// own time, from invoking create until the VMM is exec'd (the monitor logs
+// it) plus start; createStart is the wall time of create and start, QEMU's
+// own start included; teardown is kill + delete until all is gone.
+func (b *bench) lifecycle(id string) (runtime, createStart, teardown time.Duration, err error) {
+	log := filepath.Join(b.root, "..", id+".log")
+	defer os.Remove(log)
 	t0 := time.Now()
-	if err := runQuiet(b.ukrun("create", "--bundle", b.bundle, id)); err != nil {
-		return 0, 0, fmt.Errorf("create: %w", err)
+	if err := runQuiet(b.ukrun("--debug", "--log", log, "--log-format", "json", "create", "--bundle", b.bundle, id)); err != nil {
+		return 0, 0, 0, fmt.Errorf("create: %w", err)
 	}
-	if err := runQuiet(b.ukrun("start", id)); err != nil {
-		return 0, 0, fmt.Errorf("start: %w", err)
-	}
-	c := time.Since(t0)
 	t1 := time.Now()
+	if err := runQuiet(b.ukrun("start", id)); err != nil {
+		return 0, 0, 0, fmt.Errorf("start: %w", err)
+	}
+	createStart = time.Since(t0)
+	launched, err := logTime(log, "monitor: VMM launched")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	runtime = launched.Sub(t0) + (createStart - t1.Sub(t0))
+	t2 := time.Now()
 	if err := runQuiet(b.ukrun("kill", id, "KILL")); err != nil {
-		return 0, 0, fmt.Errorf("kill: %w", err)
+		return 0, 0, 0, fmt.Errorf("kill: %w", err)
 	}
 	if err := runQuiet(b.ukrun("delete", "--force", id)); err != nil {
-		return 0, 0, fmt.Errorf("delete: %w", err)
+		return 0, 0, 0, fmt.Errorf("delete: %w", err)
 	}
-	return c, time.Since(t1), nil
+	return runtime, createStart, time.Since(t2), nil
+}
+
+// logTime returns the time of the first JSON log line with message msg.
+func logTime(path, msg string) (time.Time, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	for {
+		var l struct {
+			Time time.Time `json:"time"`
+			Msg  string    `json:"msg"`
+		}
+		if err := dec.Decode(&l); err != nil {
+			return time.Time{}, fmt.Errorf("no %q in %s: %w", msg, path, err)
+		}
+		if l.Msg == msg {
+			return l.Time, nil
+		}
+	}
 }
 
 // run runs a ukrun command with its stdio on /dev/null: a monitor inherits
