@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ukrun/ukrun/internal/runc"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -30,7 +30,7 @@ var deleteCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		if ct.IsDelegated() {
+		if runc.Delegated(rt.Root, id) {
 			return runcDelete(c, ct)
 		}
 		return rt.Delete(ct, force)
@@ -44,7 +44,7 @@ func runcDelete(c *cli.Context, ct *state.Container) error {
 		ct.Unlock()
 		return err
 	}
-	if _, serr := os.Stat(ct.Path(state.RuncMarker) + "/" + ct.ID); code != 0 && serr == nil {
+	if code != 0 && runc.Knows(rt.Root, ct.ID) {
 		ct.Unlock()
 		return fmt.Errorf("runc delete failed with exit status %d", code)
 	}

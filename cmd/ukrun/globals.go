@@ -111,10 +111,7 @@ func argsAfterGlobals(args []string) []string {
 var valueFlags = map[string]bool{"root": true, "log": true, "log-format": true, "config": true}
 
 // delegated tells whether runc runs the container id.
-func delegated(id string) bool {
-	st, err := os.Stat(runc.Root(rt.Root, id))
-	return err == nil && st.IsDir()
-}
+func delegated(id string) bool { return runc.Delegated(rt.Root, id) }
 
 // oneID returns the single container id argument.
 func oneID(c *cli.Context) (string, error) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/container"
 	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/runc"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -55,7 +56,7 @@ func runcCreate(c *cli.Context, id string) error {
 		return err
 	}
 	defer ct.Unlock()
-	if err := os.Mkdir(ct.Path(state.RuncMarker), 0o711); err != nil {
+	if err := os.Mkdir(runc.Root(rt.Root, id), 0o711); err != nil {
 		ct.Remove()
 		return fmt.Errorf("make runc root: %w", err)
 	}
@@ -63,17 +64,11 @@ func runcCreate(c *cli.Context, id string) error {
 	if err == nil && code != 0 && c.Command.Name == "create" {
 		err = fmt.Errorf("runc create failed with exit status %d", code)
 	}
-	if err != nil || c.Command.Name == "run" && !runcKnows(c, id) {
+	if err != nil || c.Command.Name == "run" && !runc.Knows(rt.Root, id) {
 		ct.Remove()
 	}
 	if err == nil && code != 0 {
 		return exitCode(code)
 	}
 	return err
-}
-
-// runcKnows tells whether runc still has state for id (run --detach).
-func runcKnows(c *cli.Context, id string) bool {
-	_, err := os.Stat(filepath.Join(rt.Root, id, state.RuncMarker, id))
-	return err == nil
 }

@@ -25,6 +25,18 @@ type Runc struct {
 // Root returns the runc root of a delegated container.
 func Root(root, id string) string { return filepath.Join(root, id, "runc") }
 
+// Delegated tells whether runc runs container id: its runc root exists.
+func Delegated(root, id string) bool {
+	st, err := os.Stat(Root(root, id))
+	return err == nil && st.IsDir()
+}
+
+// Knows tells whether runc still has state for id in its root.
+func Knows(root, id string) bool {
+	_, err := os.Stat(filepath.Join(Root(root, id), id))
+	return err == nil
+}
+
 func (r Runc) argv(root, id string, args []string) []string {
 	a := append([]string{r.Path, "--root", Root(root, id)}, r.Global...)
 	return append(a, args...)

@@ -110,12 +110,6 @@ func (c *Container) Remove() error {
 	return nil
 }
 
-// IsDelegated tells whether runc runs this container.
-func (c *Container) IsDelegated() bool {
-	_, err := os.Stat(c.Path(RuncMarker))
-	return err == nil
-}
-
 // List returns the ids with a directory under root.
 func List(root string) ([]string, error) {
 	ents, err := os.ReadDir(root)

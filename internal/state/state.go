@@ -32,7 +32,6 @@ const (
 	ConsoleLog = "console.log" // the guest kernel's console
 	VMMLog     = "vmm.log"     // the VMM's own stdout and stderr
 	InitrdFile = "initrd.cpio"
-	RuncMarker = "runc" // present when runc runs this container; runc's root
 )
 
 // State is what ukrun knows about one VM container, saved as state.json.
