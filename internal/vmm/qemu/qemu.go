@@ -9,14 +9,41 @@ import (
 	"github.com/ukrun/ukrun/internal/vmm"
 )
 
-// Machine is a QEMU machine type.
-type Machine string
-
 // Machine types ukrun uses.
 const (
-	PC      Machine = "pc"      // guests whose virtio drivers need PCI (the Debian kernel)
-	MicroVM Machine = "microvm" // guests with virtio-mmio command-line devices
+	PC      = vmm.PC
+	MicroVM = vmm.MicroVM
 )
+
+// Machine is a QEMU machine type.
+type Machine = vmm.Machine
+
+// Backend is QEMU as a vmm.Backend.
+type Backend struct{}
+
+// Name implements vmm.Backend.
+func (Backend) Name() string { return "qemu" }
+
+// Binary implements vmm.Backend.
+func (Backend) Binary() string { return "qemu-system-x86_64" }
+
+// ConfigKey implements vmm.Backend.
+func (Backend) ConfigKey() string { return "qemu" }
+
+// Caps implements vmm.Backend: QEMU does everything ukrun asks.
+func (Backend) Caps() vmm.Caps {
+	return vmm.Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true}
+}
+
+// Build implements vmm.Backend.
+func (Backend) Build(s vmm.Spec) (vmm.Launch, error) {
+	m := s.Machine
+	if m == "" {
+		m = PC
+	}
+	a, err := Argv(m, s)
+	return vmm.Launch{Argv: a}, err
+}
 
 // Argv returns QEMU's argv (without the binary) for spec on machine m.
 func Argv(m Machine, spec vmm.Spec) ([]string, error) {
@@ -35,18 +62,24 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 	if spec.Accel == vmm.KVM {
 		a = append(a, "-cpu", "host")
 	}
+	if spec.Seccomp {
+		a = append(a, "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny")
+	}
 	if spec.Initrd != "" {
 		a = append(a, "-initrd", spec.Initrd)
 	}
 	if spec.Paused {
 		a = append(a, "-S")
 	}
-	a = append(a,
-		"-chardev", "file,id=con,path="+escape(spec.ConsoleLog),
-		"-serial", "chardev:con",
-		"-chardev", fmt.Sprintf("socket,id=qmp,fd=%d", spec.ControlFD),
-		"-mon", "chardev=qmp,mode=control",
-	)
+	if spec.ConsoleLog != "" {
+		a = append(a, "-chardev", "file,id=con,path="+escape(spec.ConsoleLog))
+	} else {
+		a = append(a, "-chardev", "stdio,id=con,signal=off")
+	}
+	a = append(a, "-serial", "chardev:con")
+	if spec.ControlFD > 0 {
+		a = append(a, "-chardev", fmt.Sprintf("socket,id=qmp,fd=%d", spec.ControlFD), "-mon", "chardev=qmp,mode=control")
+	}
 	if len(spec.Ports) > 0 {
 		a = append(a, "-device", serialBus(m)+",id=vser")
 	}
@@ -64,12 +97,23 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 		}
 		a = append(a, "-fsdev", fs, "-device", fmt.Sprintf("%s,fsdev=fs%d,mount_tag=%s", ninePDevice(m), i, sh.Tag))
 	}
+	for i, d := range spec.Disks {
+		drive := fmt.Sprintf("file=%s,if=none,id=disk%d,format=raw", escape(d.Path), i)
+		if d.ReadOnly {
+			drive += ",readonly=on"
+		}
+		a = append(a, "-drive", drive, "-device", fmt.Sprintf("%s,drive=disk%d", blkDevice(m), i))
+	}
 	if n := spec.NIC; n != nil {
 		dev := fmt.Sprintf("%s,netdev=net0,mac=%s", netDevice(m), n.MAC)
 		if n.MTU > 0 && n.MTU != 1500 {
 			dev += fmt.Sprintf(",host_mtu=%d", n.MTU)
 		}
-		a = append(a, "-netdev", fmt.Sprintf("tap,id=net0,fd=%d", n.FD), "-device", dev)
+		netdev := fmt.Sprintf("tap,id=net0,fd=%d", n.FD)
+		if n.FD == 0 {
+			netdev = fmt.Sprintf("tap,id=net0,ifname=%s,script=no,downscript=no", n.Tap)
+		}
+		a = append(a, "-netdev", netdev, "-device", dev)
 	}
 	return a, nil
 }
@@ -79,6 +123,13 @@ func ninePDevice(m Machine) string {
 		return "virtio-9p-device"
 	}
 	return "virtio-9p-pci"
+}
+
+func blkDevice(m Machine) string {
+	if m == MicroVM {
+		return "virtio-blk-device"
+	}
+	return "virtio-blk-pci"
 }
 
 func netDevice(m Machine) string {
@@ -94,12 +145,21 @@ func check(s vmm.Spec) error {
 		return fmt.Errorf("qemu: no kernel")
 	case s.MemoryMiB <= 0 || s.VCPUs <= 0:
 		return fmt.Errorf("qemu: memory %d MiB and %d vCPUs must be positive", s.MemoryMiB, s.VCPUs)
-	case s.ControlFD < 3:
+	case s.ControlFD != 0 && s.ControlFD < 3:
 		return fmt.Errorf("qemu: control fd %d is not an inherited fd", s.ControlFD)
+	case s.Paused && s.ControlFD == 0:
+		return fmt.Errorf("qemu: a paused VM needs a control socket to resume it")
 	}
 	if n := s.NIC; n != nil {
-		if _, err := net.ParseMAC(n.MAC); err != nil || n.FD < 3 {
+		_, err := net.ParseMAC(n.MAC)
+		byName := n.FD == 0 && n.Tap != "" && !strings.ContainsAny(n.Tap, ",=")
+		if err != nil || !(n.FD >= 3 || byName) {
 			return fmt.Errorf("qemu: bad NIC %+v", *n)
+		}
+	}
+	for _, d := range s.Disks {
+		if d.Path == "" {
+			return fmt.Errorf("qemu: disk %q has no file", d.ID)
 		}
 	}
 	for _, sh := range s.Shares {

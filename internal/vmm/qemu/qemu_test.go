@@ -92,3 +92,28 @@ func TestArgvRefusesBadSpecs(t *testing.T) {
 		}
 	}
 }
+
+// A unikernel's VM: console on QEMU's stdout, a disk, a TAP opened by
+// name, the sandbox on, and no QMP when not paused.
+func TestArgvUnikernel(t *testing.T) {
+	s := vmm.Spec{Name: "u", Accel: vmm.TCG, MemoryMiB: 64, VCPUs: 1, Kernel: "/k", Cmdline: "-- app", Seccomp: true,
+		Disks: []vmm.Disk{{ID: "storage", Path: "/d,1.img", ReadOnly: true}},
+		NIC:   &vmm.NIC{Tap: "uk1", MAC: "02:00:00:00:00:01", MTU: 1500}}
+	l, err := Backend{}.Build(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(l.Argv, " ")
+	want := "-name u -nodefaults -no-user-config -display none -no-reboot -machine pc,accel=tcg -m 64M -smp 1 " +
+		"-kernel /k -append -- app -sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny " +
+		"-chardev stdio,id=con,signal=off -serial chardev:con " +
+		"-drive file=/d,,1.img,if=none,id=disk0,format=raw,readonly=on -device virtio-blk-pci,drive=disk0 " +
+		"-netdev tap,id=net0,ifname=uk1,script=no,downscript=no -device virtio-net-pci,netdev=net0,mac=02:00:00:00:00:01"
+	if got != want {
+		t.Fatalf("argv:\n%s\nwant:\n%s", got, want)
+	}
+	s.Paused = true
+	if _, err := (Backend{}).Build(s); err == nil {
+		t.Error("paused without a control socket accepted")
+	}
+}
