@@ -8,6 +8,9 @@ import (
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ukrun/ukrun/internal/guest/compat"
+	"github.com/ukrun/ukrun/internal/vmm/backends"
 )
 
 // Annotation keys of ukrun. A bundle is a VM bundle when KeyGuest is set.
@@ -23,13 +26,9 @@ const (
 	KeyCmdline = "dev.ukrun.cmdline"
 	KeyMemory  = "dev.ukrun.memory"
 	KeyVCPUs   = "dev.ukrun.vcpus"
-)
-
-// Guests and VMMs that this build of ukrun runs.
-var (
-	supportedGuests = []string{"linux"}
-	supportedVMMs   = []string{"qemu"}
-	supportedRootfs = map[string][]string{"linux": {"initrd", "9p"}}
+	KeyVersion = "dev.ukrun.version"     // the unikernel's libOS version, for its argument style
+	KeyBlockAt = "dev.ukrun.block-mount" // where the guest mounts the block device
+	KeySeccomp = "dev.ukrun.seccomp"     // the VMM's own seccomp filter: true (default) or false
 )
 
 // VM is what a VM bundle asks for. Paths are absolute host paths already
@@ -40,9 +39,13 @@ type VM struct {
 	Kernel    string `json:"kernel,omitempty"`
 	Initrd    string `json:"initrd,omitempty"`
 	Rootfs    string `json:"rootfs"`
+	Block     string `json:"block,omitempty"`
+	BlockAt   string `json:"block_mount,omitempty"`
+	Version   string `json:"version,omitempty"`
 	Cmdline   string `json:"cmdline,omitempty"`
 	MemoryMiB int    `json:"memory_mib,omitempty"`
 	VCPUs     int    `json:"vcpus,omitempty"`
+	Seccomp   bool   `json:"seccomp"`
 }
 
 // IsVM tells whether the annotations ask for a VM.
@@ -54,26 +57,35 @@ func IsVM(a map[string]string) bool {
 // ParseVM validates the ukrun annotations of a VM bundle whose rootfs is at
 // rootfs. Every error names the annotation and the value at fault.
 func ParseVM(a map[string]string, rootfs string) (*VM, error) {
-	vm := &VM{Guest: a[KeyGuest], VMM: valueOr(a[KeyVMM], "qemu")}
-	if !contains(supportedGuests, vm.Guest) {
-		return nil, badValue(KeyGuest, vm.Guest, strings.Join(supportedGuests, ", "))
+	vm := &VM{Guest: a[KeyGuest], VMM: valueOr(a[KeyVMM], "qemu"), Version: a[KeyVersion]}
+	row, err := compat.Lookup(vm.Guest)
+	if err != nil {
+		return nil, fmt.Errorf("annotation %s: %w", KeyGuest, err)
 	}
-	if !contains(supportedVMMs, vm.VMM) {
-		return nil, badValue(KeyVMM, vm.VMM, strings.Join(supportedVMMs, ", "))
+	if !contains(backends.Names(), vm.VMM) {
+		return nil, badValue(KeyVMM, vm.VMM, strings.Join(backends.Names(), ", "))
 	}
-	vm.Rootfs = valueOr(a[KeyRootfs], "initrd")
-	if !contains(supportedRootfs[vm.Guest], vm.Rootfs) {
-		return nil, badValue(KeyRootfs, vm.Rootfs, strings.Join(supportedRootfs[vm.Guest], ", "))
-	}
-	var err error
 	if vm.Kernel, err = imagePath(a, KeyKernel, rootfs); err != nil {
 		return nil, err
 	}
 	if vm.Initrd, err = imagePath(a, KeyInitrd, rootfs); err != nil {
 		return nil, err
 	}
-	if _, ok := a[KeyBlock]; ok {
-		return nil, fmt.Errorf("annotation %s: block devices are not supported yet", KeyBlock)
+	if vm.Block, err = imagePath(a, KeyBlock, rootfs); err != nil {
+		return nil, err
+	}
+	vm.Rootfs = valueOr(a[KeyRootfs], defaultRootfs(row.Rootfs[0], vm))
+	if err := compat.Check(vm.Guest, vm.VMM, vm.Rootfs); err != nil {
+		return nil, fmt.Errorf("annotations %s, %s, %s: %w", KeyGuest, KeyVMM, KeyRootfs, err)
+	}
+	if err := vm.checkStorage(); err != nil {
+		return nil, err
+	}
+	if vm.BlockAt = a[KeyBlockAt]; vm.BlockAt != "" && !filepath.IsAbs(vm.BlockAt) {
+		return nil, fmt.Errorf("annotation %s: %q is not an absolute path", KeyBlockAt, vm.BlockAt)
+	}
+	if vm.Seccomp, err = boolean(a, KeySeccomp, true); err != nil {
+		return nil, err
 	}
 	vm.Cmdline = a[KeyCmdline]
 	if strings.ContainsAny(vm.Cmdline, "\x00\n") {
@@ -86,6 +98,53 @@ func ParseVM(a map[string]string, rootfs string) (*VM, error) {
 		return nil, err
 	}
 	return vm, nil
+}
+
+// defaultRootfs is the storage a bundle uses when it names none: a
+// unikernel uses the block device or initrd its image names.
+func defaultRootfs(def string, vm *VM) string {
+	switch {
+	case vm.Guest == "linux":
+		return def
+	case vm.Block != "":
+		return "block"
+	case vm.Initrd != "":
+		return "initrd"
+	}
+	return def
+}
+
+// checkStorage refuses image files the chosen storage mode leaves unused,
+// and a mode without its file.
+func (vm *VM) checkStorage() error {
+	if vm.Guest == "linux" {
+		if vm.Block != "" {
+			return fmt.Errorf("annotation %s: linux guests take their rootfs as %s, not a block image", KeyBlock, KeyRootfs)
+		}
+		return nil
+	}
+	if vm.Kernel == "" {
+		return fmt.Errorf("annotation %s: a %s guest needs its unikernel binary (or com.urunc.unikernel.binary)", KeyKernel, vm.Guest)
+	}
+	if (vm.Rootfs == "block") != (vm.Block != "") {
+		return fmt.Errorf("annotations %s=%s and %s: rootfs mode block and a block image go together", KeyRootfs, vm.Rootfs, KeyBlock)
+	}
+	if (vm.Rootfs == "initrd") != (vm.Initrd != "") {
+		return fmt.Errorf("annotations %s=%s and %s: rootfs mode initrd and an initrd go together", KeyRootfs, vm.Rootfs, KeyInitrd)
+	}
+	return nil
+}
+
+func boolean(a map[string]string, key string, def bool) (bool, error) {
+	v, ok := a[key]
+	if !ok {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, fmt.Errorf("annotation %s: value %q: want true or false", key, v)
+	}
+	return b, nil
 }
 
 // imagePath resolves an annotation's path inside the rootfs. A path that

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ukrun/ukrun/internal/guest/compat"
 )
 
 func TestParseVM(t *testing.T) {
@@ -21,16 +23,16 @@ func TestParseVM(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", a: map[string]string{KeyGuest: "linux"},
-			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd"}},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Seccomp: true}},
 		{name: "all set", a: map[string]string{KeyGuest: "linux", KeyVMM: "qemu", KeyKernel: "/boot/kernel",
 			KeyCmdline: "debug", KeyMemory: "512", KeyVCPUs: "2"},
 			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel"),
-				Cmdline: "debug", MemoryMiB: 512, VCPUs: 2}},
+				Cmdline: "debug", MemoryMiB: 512, VCPUs: 2, Seccomp: true}},
 		{name: "relative kernel path", a: map[string]string{KeyGuest: "linux", KeyKernel: "boot/kernel"},
-			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel")}},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel"), Seccomp: true}},
 		{name: "symlink stays inside", a: map[string]string{KeyGuest: "linux", KeyKernel: "/boot/abs-link"},
-			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "etc/passwd")}},
-		{name: "unknown guest", a: map[string]string{KeyGuest: "windows"}, wantErr: `dev.ukrun.guest: unsupported value "windows"`},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Kernel: filepath.Join(root, "etc/passwd"), Seccomp: true}},
+		{name: "unknown guest", a: map[string]string{KeyGuest: "windows"}, wantErr: `dev.ukrun.guest: unsupported guest "windows"`},
 		{name: "unknown vmm", a: map[string]string{KeyGuest: "linux", KeyVMM: "bhyve"}, wantErr: "dev.ukrun.vmm"},
 		{name: "unknown rootfs mode", a: map[string]string{KeyGuest: "linux", KeyRootfs: "nfs"}, wantErr: "dev.ukrun.rootfs"},
 		{name: "escaping kernel", a: map[string]string{KeyGuest: "linux", KeyKernel: "../../etc/shadow"}, wantErr: "escapes the rootfs"},
@@ -40,7 +42,22 @@ func TestParseVM(t *testing.T) {
 		{name: "memory too small", a: map[string]string{KeyGuest: "linux", KeyMemory: "1"}, wantErr: "dev.ukrun.memory"},
 		{name: "zero vcpus", a: map[string]string{KeyGuest: "linux", KeyVCPUs: "0"}, wantErr: "dev.ukrun.vcpus"},
 		{name: "newline in cmdline", a: map[string]string{KeyGuest: "linux", KeyCmdline: "a\nb"}, wantErr: "dev.ukrun.cmdline"},
-		{name: "block not yet", a: map[string]string{KeyGuest: "linux", KeyBlock: "/disk"}, wantErr: "dev.ukrun.block"},
+		{name: "linux takes no block image", a: map[string]string{KeyGuest: "linux", KeyBlock: "/disk"}, wantErr: "dev.ukrun.block"},
+		{name: "unikraft on firecracker with initrd", a: map[string]string{KeyGuest: "unikraft", KeyVMM: "firecracker",
+			KeyKernel: "/boot/kernel", KeyInitrd: "/boot/kernel", KeyVersion: "0.15.0", KeySeccomp: "false"},
+			want: VM{Guest: "unikraft", VMM: "firecracker", Rootfs: "initrd", Kernel: filepath.Join(root, "boot/kernel"),
+				Initrd: filepath.Join(root, "boot/kernel"), Version: "0.15.0"}},
+		{name: "rumprun block", a: map[string]string{KeyGuest: "rumprun", KeyVMM: "hvt", KeyKernel: "/boot/kernel",
+			KeyBlock: "/boot/kernel", KeyBlockAt: "/data"},
+			want: VM{Guest: "rumprun", VMM: "hvt", Rootfs: "block", Kernel: filepath.Join(root, "boot/kernel"),
+				Block: filepath.Join(root, "boot/kernel"), BlockAt: "/data", Seccomp: true}},
+		{name: "unikernel without binary", a: map[string]string{KeyGuest: "mirage", KeyVMM: "spt"}, wantErr: "dev.ukrun.kernel"},
+		{name: "refused pair", a: map[string]string{KeyGuest: "linux", KeyVMM: "hvt"}, wantErr: "guest linux cannot run on VMM hvt"},
+		{name: "refused storage on one VMM", a: map[string]string{KeyGuest: "linux", KeyVMM: "firecracker", KeyRootfs: "9p"}, wantErr: "guest linux on firecracker cannot use rootfs mode 9p"},
+		{name: "refused storage", a: map[string]string{KeyGuest: "mewz", KeyKernel: "/boot/kernel", KeyRootfs: "block"}, wantErr: "cannot use rootfs mode block"},
+		{name: "block mode without image", a: map[string]string{KeyGuest: "rumprun", KeyVMM: "hvt", KeyKernel: "/boot/kernel", KeyRootfs: "block"}, wantErr: "go together"},
+		{name: "relative block mount", a: map[string]string{KeyGuest: "rumprun", KeyVMM: "hvt", KeyKernel: "/boot/kernel", KeyBlock: "/boot/kernel", KeyBlockAt: "data"}, wantErr: KeyBlockAt},
+		{name: "seccomp not a bool", a: map[string]string{KeyGuest: "linux", KeySeccomp: "maybe"}, wantErr: KeySeccomp},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vm, err := ParseVM(tc.a, root)
@@ -73,18 +90,31 @@ func TestLimits(t *testing.T) {
 
 func FuzzParseVM(f *testing.F) {
 	root := f.TempDir()
-	f.Add("linux", "qemu", "/boot/k", "256", "1")
-	f.Add("linux", "", "../x", "x", "-1")
-	f.Fuzz(func(t *testing.T, guest, vmm, kernel, mem, vcpus string) {
-		vm, err := ParseVM(map[string]string{KeyGuest: guest, KeyVMM: vmm, KeyKernel: kernel, KeyMemory: mem, KeyVCPUs: vcpus}, root)
+	f.Add("linux", "qemu", "/boot/k", "256", "1", "", "", "")
+	f.Add("linux", "", "../x", "x", "-1", "9p", "", "")
+	f.Add("rumprun", "hvt", "/k", "64", "1", "block", "/disk", "/data")
+	f.Add("unikraft", "firecracker", "/k", "", "", "initrd", "", "")
+	f.Fuzz(func(t *testing.T, guest, vmm, kernel, mem, vcpus, rootfs, block, blockAt string) {
+		a := map[string]string{KeyGuest: guest, KeyVMM: vmm, KeyKernel: kernel, KeyMemory: mem, KeyVCPUs: vcpus}
+		for k, v := range map[string]string{KeyRootfs: rootfs, KeyBlock: block, KeyBlockAt: blockAt} {
+			if v != "" {
+				a[k] = v
+			}
+		}
+		vm, err := ParseVM(a, root)
 		if err != nil {
 			return
 		}
-		if vm.Kernel != "" && !strings.HasPrefix(vm.Kernel, root) {
-			t.Fatalf("kernel %q outside rootfs %q", vm.Kernel, root)
+		for _, p := range []string{vm.Kernel, vm.Block} {
+			if p != "" && !strings.HasPrefix(p, root) {
+				t.Fatalf("path %q outside rootfs %q", p, root)
+			}
 		}
 		if vm.MemoryMiB < 0 || vm.VCPUs < 0 {
 			t.Fatalf("negative sizes: %+v", vm)
+		}
+		if err := compat.Check(vm.Guest, vm.VMM, vm.Rootfs); err != nil {
+			t.Fatalf("accepted a refused combination: %v", err)
 		}
 	})
 }

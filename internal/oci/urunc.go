@@ -19,12 +19,14 @@ const URuncPrefix = "com.urunc.unikernel."
 
 // urunc keys and the ukrun keys they mean.
 var fromURunc = map[string]string{
-	URuncPrefix + "unikernelType": KeyGuest,
-	URuncPrefix + "hypervisor":    KeyVMM,
-	URuncPrefix + "binary":        KeyKernel,
-	URuncPrefix + "cmdline":       KeyCmdline,
-	URuncPrefix + "initrd":        KeyInitrd,
-	URuncPrefix + "block":         KeyBlock,
+	URuncPrefix + "unikernelType":    KeyGuest,
+	URuncPrefix + "hypervisor":       KeyVMM,
+	URuncPrefix + "binary":           KeyKernel,
+	URuncPrefix + "cmdline":          KeyCmdline,
+	URuncPrefix + "initrd":           KeyInitrd,
+	URuncPrefix + "block":            KeyBlock,
+	URuncPrefix + "blkMntPoint":      KeyBlockAt,
+	URuncPrefix + "unikernelVersion": KeyVersion,
 }
 
 // Effective returns the annotations that decide how a bundle runs: the
