@@ -35,7 +35,12 @@ var (
 
 // setup reads the global flags and the host config for every command.
 func setup(c *cli.Context) error {
-	var err error
+	path := config.Path(c.String("config"))
+	cfg, err := config.Load(path, path != config.DefaultPath)
+	if err != nil {
+		return err
+	}
+	applyLogConfig(c, cfg)
 	logger, logCloser, err = logging.New(logging.Options{
 		Path: c.String("log"), Format: c.String("log-format"), Debug: c.Bool("debug"),
 	})
@@ -46,13 +51,22 @@ func setup(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("--root: %w", err)
 	}
-	path := config.Path(c.String("config"))
-	cfg, err := config.Load(path, path != config.DefaultPath)
-	if err != nil {
-		return err
-	}
 	rt = &container.Runtime{Root: root, Config: cfg, ConfigPath: path, Log: logger, MonitorArg: monitorArgs(c)}
 	return nil
+}
+
+// applyLogConfig gives the config file's log settings to the flags the
+// command line left unset, so runc and the monitor get them too.
+func applyLogConfig(c *cli.Context, cfg config.Config) {
+	if !c.IsSet("log") && cfg.Log != "" {
+		c.Set("log", cfg.Log)
+	}
+	if !c.IsSet("log-format") && cfg.LogFormat != "" {
+		c.Set("log-format", cfg.LogFormat)
+	}
+	if !c.IsSet("debug") && cfg.Debug {
+		c.Set("debug", "true")
+	}
 }
 
 func closeLog() {

@@ -21,7 +21,11 @@ const EnvPath = "UKRUN_CONFIG"
 // Config is the host's configuration. Values in force at create are recorded
 // in the container's state and used by every later command.
 type Config struct {
-	QEMU        string `toml:"qemu" json:"qemu"`                 // QEMU binary, path or name in PATH
+	QEMU        string `toml:"qemu" json:"qemu"`               // QEMU binary, path or name in PATH
+	Firecracker string `toml:"firecracker" json:"firecracker"` // VMM binaries; empty: the usual name in PATH
+	CloudHyp    string `toml:"cloud_hypervisor" json:"cloud_hypervisor"`
+	Solo5HVT    string `toml:"solo5_hvt" json:"solo5_hvt"`
+	Solo5SPT    string `toml:"solo5_spt" json:"solo5_spt"`
 	Runc        string `toml:"runc" json:"runc"`                 // runc for bundles that are not VMs
 	Kernel      string `toml:"kernel" json:"kernel"`             // Linux guest kernel; empty: ukrun's own, else newest /boot/vmlinuz-*
 	Ukinit      string `toml:"ukinit" json:"ukinit"`             // guest init; empty: next to the ukrun binary
@@ -30,6 +34,26 @@ type Config struct {
 	VCPUs       int    `toml:"vcpus" json:"vcpus"`               // guest vCPUs when the bundle sets none
 	CacheDir    string `toml:"cache_dir" json:"cache_dir"`       // kernels and initrd bases, by content
 	BootTimeout int    `toml:"boot_timeout" json:"boot_timeout"` // seconds the VMM may take to accept start
+	Log         string `toml:"log" json:"log"`                   // log file when --log is not given
+	LogFormat   string `toml:"log_format" json:"log_format"`     // text or json, when --log-format is not given
+	Debug       bool   `toml:"debug" json:"debug"`               // log debug messages, as --debug
+}
+
+// Binary returns the VMM binary the file names under key, empty if none.
+func (c Config) Binary(key string) string {
+	switch key {
+	case "qemu":
+		return c.QEMU
+	case "firecracker":
+		return c.Firecracker
+	case "cloud_hypervisor":
+		return c.CloudHyp
+	case "solo5_hvt":
+		return c.Solo5HVT
+	case "solo5_spt":
+		return c.Solo5SPT
+	}
+	return ""
 }
 
 // Default returns the configuration used where the file is silent.
@@ -107,7 +131,12 @@ func (c Config) validate(name string) error {
 	if c.BootTimeout < 1 {
 		return fmt.Errorf("config %s: boot_timeout %d: want at least 1 second", name, c.BootTimeout)
 	}
-	for key, p := range map[string]string{"kernel": c.Kernel, "ukinit": c.Ukinit, "cache_dir": c.CacheDir} {
+	switch c.LogFormat {
+	case "", "text", "json":
+	default:
+		return fmt.Errorf("config %s: log_format %q: want text or json", name, c.LogFormat)
+	}
+	for key, p := range map[string]string{"kernel": c.Kernel, "ukinit": c.Ukinit, "cache_dir": c.CacheDir, "log": c.Log} {
 		if p != "" && !filepath.IsAbs(p) {
 			return fmt.Errorf("config %s: %s %q: want an absolute path", name, key, p)
 		}

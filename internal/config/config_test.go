@@ -22,6 +22,15 @@ func TestParse(t *testing.T) {
 		{name: "zero vcpus", text: "vcpus = 0\n", wantErr: "vcpus 0"},
 		{name: "relative kernel", text: "kernel = \"vmlinuz\"\n", wantErr: "kernel \"vmlinuz\""},
 		{name: "wrong type", text: "vcpus = \"two\"\n", wantErr: "vcpus"},
+		{name: "VMM binaries and logs", text: "firecracker = \"/opt/fc\"\ncloud_hypervisor = \"/opt/ch\"\nsolo5_hvt = \"/opt/hvt\"\nsolo5_spt = \"/opt/spt\"\nlog = \"/var/log/ukrun.log\"\nlog_format = \"json\"\ndebug = true\n",
+			check: func(c Config) bool {
+				return c.Binary("firecracker") == "/opt/fc" && c.Binary("cloud_hypervisor") == "/opt/ch" &&
+					c.Binary("solo5_hvt") == "/opt/hvt" && c.Binary("solo5_spt") == "/opt/spt" &&
+					c.Binary("qemu") == "qemu-system-x86_64" && c.Log == "/var/log/ukrun.log" && c.LogFormat == "json" && c.Debug
+			}},
+		{name: "bad log format", text: "log_format = \"xml\"\n", wantErr: "log_format \"xml\""},
+		{name: "relative log", text: "log = \"ukrun.log\"\n", wantErr: "log \"ukrun.log\""},
+		{name: "error on line 3", text: "qemu = \"x\"\n\nfirecracker = [\n", wantErr: "line 3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Parse("test.toml", tc.text)
