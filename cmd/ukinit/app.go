@@ -55,7 +55,9 @@ func runApp(app *proto.App, p *ports) (int, error) {
 		}
 		return code, fmt.Errorf("start %s: %w", app.Args[0], err)
 	}
-	go forwardSignals(p.ctl, proc.Pid)
+	if p.ctl != nil {
+		go forwardSignals(p.ctl, proc.Pid)
+	}
 	return reapUntil(proc.Pid), nil
 }
 

@@ -15,11 +15,22 @@ import (
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
+// app is the app config, once read.
+var app *proto.App
+
 func main() {
 	code := run()
 	unix.Sync()
 	// With QEMU's -no-reboot a restart ends the VM; power-off may only halt.
-	_ = unix.Reboot(unix.LINUX_REBOOT_CMD_RESTART)
+	// Firecracker ends on restart, Cloud Hypervisor on ACPI power-off.
+	cmd := unix.LINUX_REBOOT_CMD_RESTART
+	if app != nil && app.PowerOff {
+		cmd = unix.LINUX_REBOOT_CMD_POWER_OFF
+	}
+	if app != nil && app.ExitDisk != "" {
+		quietConsole()
+	}
+	_ = unix.Reboot(cmd)
 	os.Exit(code)
 }
 
@@ -27,8 +38,8 @@ func run() int {
 	if err := mountBase("/"); err != nil {
 		return fail(nil, 255, err)
 	}
-	app, err := readApp()
-	if err != nil {
+	var err error
+	if app, err = readApp(); err != nil {
 		return fail(nil, 255, err)
 	}
 	if err := loadModules(app.Modules); err != nil {
@@ -40,7 +51,12 @@ func run() int {
 	if err := mountBase(proto.RootfsDir); err != nil {
 		return fail(nil, 255, err)
 	}
-	ports, err := openPorts(5 * time.Second)
+	var ports *ports
+	if app.ExitDisk != "" {
+		ports, err = consolePorts()
+	} else {
+		ports, err = openPorts(5 * time.Second)
+	}
 	if err != nil {
 		return fail(nil, 255, err)
 	}
@@ -91,12 +107,23 @@ func fail(ctl *os.File, code int, err error) int {
 	fmt.Fprintf(os.Stderr, "ukinit: %v\n", err)
 	if ctl != nil {
 		report(ctl, proto.MsgError, err.Error())
-		report(ctl, proto.MsgExit, fmt.Sprint(code))
 	}
+	report(ctl, proto.MsgExit, fmt.Sprint(code))
 	return code
 }
 
+// report sends a message to the monitor: on the control port, or for an
+// exit without one, on the exit disk.
 func report(ctl *os.File, kind, arg string) {
+	if ctl == nil {
+		if kind == proto.MsgExit && app != nil && app.ExitDisk != "" {
+			n, _ := proto.Int(kind, arg)
+			if err := writeExitDisk(app.ExitDisk, n); err != nil {
+				fmt.Fprintf(os.Stderr, "ukinit: %v\n", err)
+			}
+		}
+		return
+	}
 	if _, err := ctl.WriteString(proto.Format(kind, arg)); err != nil {
 		fmt.Fprintf(os.Stderr, "ukinit: report %s: %v\n", kind, err)
 	}

@@ -47,6 +47,9 @@ type Request struct {
 	Ukinit   string     // ukinit binary, host path
 	InitrdTo string     // where to write the per-container initrd
 	Net      *proto.Net // the NIC's addressing, nil without a NIC
+	// ExitDisk is the guest's device for the exit disk when the VMM has no
+	// virtio-serial (Firecracker, Cloud Hypervisor); empty on QEMU.
+	ExitDisk string
 }
 
 // Prepare resolves the kernel and writes the container's initrd.
@@ -59,10 +62,23 @@ func Prepare(r Request) (*Boot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare kernel %s: %w", kpath, err)
 	}
+	mmio := kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y"
 	machine := qemu.PC
 	mods := modules
-	if kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y" {
+	if mmio {
 		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}
+	}
+	args := Cmdline(machine, r.VM.Cmdline)
+	switch r.VM.VMM {
+	case "firecracker":
+		if !mmio {
+			return nil, fmt.Errorf("kernel %s: firecracker needs a guest kernel with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y (build ukrun's own with make kernel)", kpath)
+		}
+		mods = []string{"virtio_mmio", "virtio_net", "virtio_blk"}
+		args = consoleCmdline(r.VM.Cmdline, "reboot=k", "pci=off")
+	case "cloud-hypervisor":
+		mods = []string{"virtio_pci", "virtio_net", "virtio_blk"}
+		args = consoleCmdline(r.VM.Cmdline)
 	}
 	share := r.VM.Rootfs == "9p"
 	if share {
@@ -80,7 +96,8 @@ func Prepare(r Request) (*Boot, error) {
 	}
 	app := App(r.Spec)
 	app.Modules, app.Net = guestMods, r.Net
-	boot := &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: Cmdline(machine, r.VM.Cmdline), Machine: machine}
+	app.ExitDisk, app.PowerOff = r.ExitDisk, r.VM.VMM == "cloud-hypervisor"
+	boot := &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: args, Machine: machine}
 	copyRootfs := r.Rootfs
 	if share {
 		// The guest works on the bundle's rootfs itself, as a container does.
@@ -212,6 +229,17 @@ func App(s *specs.Spec) *proto.App {
 	}
 	app.Groups = append(app.Groups, p.User.AdditionalGids...)
 	return app
+}
+
+// consoleCmdline is the command line on a VMM without virtio-serial: the
+// app's output on the serial console, which the VMM writes to its stdout,
+// so the kernel logs only emergencies there.
+func consoleCmdline(extra string, vmmArgs ...string) string {
+	args := append([]string{"console=ttyS0", "loglevel=1", "panic=-1", "rdinit=/init"}, vmmArgs...)
+	if extra = strings.TrimSpace(extra); extra != "" {
+		args = append(args, extra)
+	}
+	return strings.Join(args, " ")
 }
 
 // Cmdline is the guest kernel's command line: console on the first serial

@@ -27,6 +27,12 @@ func TestCmdline(t *testing.T) {
 	}
 }
 
+func TestConsoleCmdline(t *testing.T) {
+	if got, want := consoleCmdline(" a=\"x  y\" ", "reboot=k", "pci=off"), `console=ttyS0 loglevel=1 panic=-1 rdinit=/init reboot=k pci=off a="x  y"`; got != want {
+		t.Errorf("consoleCmdline = %q, want %q", got, want)
+	}
+}
+
 func TestApp(t *testing.T) {
 	s := &specs.Spec{Hostname: "h", Process: &specs.Process{
 		Args: []string{"/app", "-x"}, Env: []string{"A=1"}, Cwd: "/srv", Terminal: true,

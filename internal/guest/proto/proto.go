@@ -37,7 +37,14 @@ type App struct {
 	Net      *Net     `json:"net,omitempty"`      // the NIC's addressing; nil: no NIC
 	RootTag  string   `json:"root_tag,omitempty"` // 9p tag of the rootfs; empty: the initrd's copy
 	RootRO   bool     `json:"root_ro,omitempty"`  // mount the 9p rootfs read-only
+	// ExitDisk, for VMMs without virtio-serial: the app's stdio is the
+	// console, and its exit message goes to the start of this block device.
+	ExitDisk string `json:"exit_disk,omitempty"`
+	PowerOff bool   `json:"power_off,omitempty"` // end the VM by power-off, not restart
 }
+
+// ExitDiskSize is the size of the exit disk's file on the host.
+const ExitDiskSize = 4096
 
 // Net is the pod interface's addressing, taken over by the guest's NIC.
 type Net struct {
