@@ -16,6 +16,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/cgroups"
 	"github.com/ukrun/ukrun/internal/guest/linux"
+	"github.com/ukrun/ukrun/internal/guest/proto"
 	"github.com/ukrun/ukrun/internal/hooks"
 	"github.com/ukrun/ukrun/internal/monitor"
 	"github.com/ukrun/ukrun/internal/netsetup"
@@ -24,7 +25,7 @@ import (
 	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/teardown"
 	"github.com/ukrun/ukrun/internal/vmm"
-	"github.com/ukrun/ukrun/internal/vmm/qemu"
+	"github.com/ukrun/ukrun/internal/vmm/backends"
 )
 
 // CreateOpts are the arguments of `create`.
@@ -42,8 +43,9 @@ type vmRequest struct {
 	spec    *specs.Spec
 	rootfs  string
 	vm      *oci.VM
-	qemu    string
-	ukinit  string
+	backend vmm.Backend
+	vmmBin  string // the backend's binary, absolute
+	ukinit  string // linux guests only
 	monitor string
 	ns      nsPlan
 	// noProcess: the spec has no process; start must fail
@@ -104,15 +106,27 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	if spec.Process.Terminal != (o.ConsoleSocket != "") {
 		return nil, errors.New("process.terminal and --console-socket must be given together")
 	}
+	if spec.Process.Terminal && (vm.Guest != "linux" || vm.VMM != "qemu") {
+		return nil, fmt.Errorf("process.terminal: a %s guest on %s has no terminal, only its console", vm.Guest, vm.VMM)
+	}
 	memMiB, vcpus := oci.Limits(spec)
 	vm.MemoryMiB = firstPositive(vm.MemoryMiB, memMiB, r.Config.MemoryMiB)
 	vm.VCPUs = firstPositive(vm.VCPUs, vcpus, r.Config.VCPUs)
 	req := &vmRequest{opts: o, spec: spec, rootfs: rootfs, vm: vm, ns: ns, noProcess: noProcess}
-	if req.qemu, err = r.lookBinary("qemu", r.Config.QEMU); err != nil {
+	if req.backend, err = backends.Get(vm.VMM); err != nil {
 		return nil, err
 	}
-	if req.ukinit, err = r.ukinit(); err != nil {
+	bin := r.Config.Binary(req.backend.ConfigKey())
+	if bin == "" {
+		bin = req.backend.Binary()
+	}
+	if req.vmmBin, err = r.lookBinary(req.backend.ConfigKey(), bin); err != nil {
 		return nil, err
+	}
+	if vm.Guest == "linux" {
+		if req.ukinit, err = r.ukinit(); err != nil {
+			return nil, err
+		}
 	}
 	if req.monitor, err = r.monitorBinary(); err != nil {
 		return nil, err
@@ -153,31 +167,43 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 	return mon, err
 }
 
-// prepare writes the guest's initrd and builds the VMM's argv.
+// prepare writes what the guest boots from and builds the VMM's invocation.
 func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
-	initrd := c.Path(state.InitrdFile)
-	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
-		return monitor.Plan{}, err
+	linuxGuest := req.vm.Guest == "linux"
+	caps := req.backend.Caps()
+	var spec vmm.Spec
+	var err error
+	if linuxGuest {
+		spec, err = r.linuxSpec(c, st, req, nic)
+	} else {
+		spec, err = unikernelSpec(req, nic)
 	}
-	boot, err := linux.Prepare(linux.Request{
-		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
-		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic),
-	})
 	if err != nil {
 		return monitor.Plan{}, err
 	}
-	spec := vmm.Spec{
-		Name: "ukrun-" + req.opts.ID, Accel: r.Accel(), MemoryMiB: req.vm.MemoryMiB, VCPUs: req.vm.VCPUs,
-		Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
-		ConsoleLog: c.Path(state.ConsoleLog), ControlFD: monitor.FDControl, Paused: true,
-		Ports: guestPorts(), Shares: boot.Shares,
+	spec.Name, spec.Accel = "ukrun-"+req.opts.ID, r.Accel()
+	spec.MemoryMiB, spec.VCPUs, spec.Seccomp = req.vm.MemoryMiB, req.vm.VCPUs, req.vm.Seccomp
+	if caps.Paused {
+		spec.ControlFD, spec.Paused = monitor.FDControl, true
 	}
 	if nic != nil {
-		spec.NIC = &vmm.NIC{FD: monitor.FDTap, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}
+		spec.NIC = &vmm.NIC{Tap: nic.TapName, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}
+		if caps.TapFD {
+			spec.NIC.FD = monitor.FDTap
+		}
 	}
-	argv, err := qemu.Argv(boot.Machine, spec)
+	spec.ConfigFile = c.Path(state.VMMConfig)
+	launch, err := req.backend.Build(spec)
 	if err != nil {
 		return monitor.Plan{}, err
+	}
+	for path, content := range launch.Files {
+		if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: path}); err != nil {
+			return monitor.Plan{}, err
+		}
+		if err := os.WriteFile(path, content, 0o600); err != nil {
+			return monitor.Plan{}, fmt.Errorf("write %s config: %w", req.backend.Name(), err)
+		}
 	}
 	fifo := c.Path(state.StartFifo)
 	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: fifo}); err != nil {
@@ -186,9 +212,51 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 	if err := unix.Mkfifo(fifo, 0o600); err != nil {
 		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
 	}
-	st.VMMArgv = append([]string{req.qemu}, argv...)
-	return monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv, Tap: nic != nil,
-		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout}, nil
+	st.VMMArgv = append([]string{req.vmmBin}, launch.Argv...)
+	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv, Tap: nic != nil && caps.TapFD,
+		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
+		Paused: caps.Paused, Channels: linuxGuest && caps.Ports}
+	if linuxGuest && !caps.Ports {
+		plan.ExitFile = c.Path(state.ExitDisk)
+	}
+	return plan, nil
+}
+
+// linuxSpec writes a Linux guest's initrd: ukinit, modules, the app.
+func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (vmm.Spec, error) {
+	initrd := c.Path(state.InitrdFile)
+	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
+		return vmm.Spec{}, err
+	}
+	lr := linux.Request{
+		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
+		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic),
+	}
+	ports := req.backend.Caps().Ports
+	var disks []vmm.Disk
+	if !ports {
+		// No virtio-serial: the exit code comes back on a disk of its own.
+		exit := c.Path(state.ExitDisk)
+		if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: exit}); err != nil {
+			return vmm.Spec{}, err
+		}
+		if err := os.WriteFile(exit, make([]byte, proto.ExitDiskSize), 0o600); err != nil {
+			return vmm.Spec{}, fmt.Errorf("make exit disk: %w", err)
+		}
+		lr.ExitDisk, disks = "/dev/vda", []vmm.Disk{{ID: "exit", Path: exit}}
+	}
+	boot, err := linux.Prepare(lr)
+	if err != nil {
+		return vmm.Spec{}, err
+	}
+	spec := vmm.Spec{
+		Machine: boot.Machine, Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
+		Shares: boot.Shares, Disks: disks,
+	}
+	if ports {
+		spec.ConsoleLog, spec.Ports = c.Path(state.ConsoleLog), guestPorts()
+	}
+	return spec, nil
 }
 
 // startMonitor spawns the monitor (from the calling thread, inside the
@@ -241,8 +309,15 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 	if err != nil {
 		return cmd, fmt.Errorf("launch VM: %w", err)
 	}
-	if err := r.recordVMM(c, st, pidfd); err != nil {
-		return cmd, err
+	if pidfd >= 0 {
+		if err := r.recordVMM(c, st, pidfd); err != nil {
+			return cmd, err
+		}
+	} else {
+		st.Status = state.Created // the VMM is exec'd at start
+		if err := c.Save(st); err != nil {
+			return cmd, err
+		}
 	}
 	if err := runCreateHooks(st); err != nil {
 		return cmd, err

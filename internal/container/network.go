@@ -21,7 +21,7 @@ func (r *Runtime) setupNetwork(c *state.Container, st *state.State, req *vmReque
 		return nil, err
 	}
 	rec := func(res state.Resource) error { return c.Record(st, res) }
-	nic, err := netsetup.Setup(req.opts.ID, req.ns.netns, ino, r.alive, rec)
+	nic, err := netsetup.Setup(req.opts.ID, req.ns.netns, ino, !req.backend.Caps().TapFD, r.alive, rec)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/hooks"
+	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -46,6 +47,13 @@ func (r *Runtime) Start(id string) error {
 	}
 	if answer != "ok" {
 		return fmt.Errorf("start container %s: %s", id, strings.TrimPrefix(answer, "error "))
+	}
+	if st.VMM.Pid == 0 {
+		// Exec'd just now, inside the container's PID namespace: the
+		// monitor's only child.
+		if st.VMM, err = proc.ChildOf(st.Monitor); err != nil {
+			r.Log.Warn("start: find the VMM", "id", id, "error", err)
+		}
 	}
 	st.Status = state.Running
 	os.Remove(c.Path(state.StartFifo))

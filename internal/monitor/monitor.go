@@ -15,7 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
-	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
@@ -34,6 +33,8 @@ type monitor struct {
 	ctl  net.Conn
 	host hostEnds
 	code chan int // the app's exit code, from the control port
+	// forwarded is the last signal passed to a VMM without channels.
+	forwarded unix.Signal
 }
 
 // Main runs the monitor; its return value is the process's exit status.
@@ -45,56 +46,76 @@ func Main(log *slog.Logger) int {
 		return ExitSetup
 	}
 	m := &monitor{plan: plan, log: log.With("id", plan.ID), code: make(chan int, 1)}
-	fd, err := m.boot()
-	if err != nil {
-		m.log.Error("monitor: launch VMM", "error", err)
-		SendReady(sync, Ready{Error: err.Error()}, -1)
-		return ExitSetup
+	fd := -1
+	if plan.Paused {
+		var err error
+		if fd, err = m.boot(); err != nil {
+			m.log.Error("monitor: launch VMM", "error", err)
+			SendReady(sync, Ready{Error: err.Error()}, -1)
+			return ExitSetup
+		}
 	}
 	if err := SendReady(sync, Ready{}, fd); err != nil {
 		m.log.Error("monitor: report ready", "error", err)
-		m.vm.kill()
+		if m.vm != nil {
+			m.vm.kill()
+		}
 		return ExitSetup
 	}
-	sync.Close() // fd stays open: it is how the monitor kills its VMM
+	sync.Close() // the pidfd stays open: it is how the monitor kills its VMM
 	return m.run()
 }
 
 // boot launches the VMM paused and opens its control channel. It returns
 // the VMM's pidfd.
 func (m *monitor) boot() (int, error) {
-	h, vmmFiles, err := newPairs()
+	vm, err := m.launch()
 	if err != nil {
 		return -1, err
 	}
-	m.host = h
-	logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return -1, fmt.Errorf("open VMM log: %w", err)
-	}
-	defer logf.Close()
-	if m.plan.Tap {
-		// Handed on to the VMM and closed here: the TAP dies with the VMM.
-		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
-	}
-	m.vm, err = launch(m.plan.VMM, vmmFiles, logf)
-	for _, f := range vmmFiles {
-		f.Close()
-	}
-	if err != nil {
-		return -1, err
-	}
-	m.log.Debug("monitor: VMM launched")
+	m.vm = vm
 	timeout := time.Duration(m.plan.BootTimeout) * time.Second
-	m.qmp, err = qemu.Connect(h.control, timeout)
+	m.qmp, err = qemu.Connect(m.host.control, timeout)
 	if err != nil {
 		m.vm.kill()
 		<-m.vm.done
 		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
 	}
-	m.ctl = h.ctl
 	m.log.Debug("monitor: VMM ready (paused)")
 	return m.vm.pidfd, nil
+}
+
+// launch starts the VMM with its channels on the fixed fds. A guest
+// without channels writes its console to the container's stdout and
+// stderr; else they carry the VMM's own messages to vmm.log.
+func (m *monitor) launch() (*vmmProc, error) {
+	h, vmmFiles, err := newPairs()
+	if err != nil {
+		return nil, err
+	}
+	m.host, m.ctl = h, h.ctl
+	stdout, stderr := os.Stdout, os.Stderr
+	if m.plan.Channels {
+		logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open VMM log: %w", err)
+		}
+		defer logf.Close()
+		stdout, stderr = logf, logf
+	}
+	if m.plan.Tap {
+		// Handed on to the VMM and closed here: the TAP dies with the VMM.
+		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
+	}
+	vm, err := launch(m.plan.VMM, vmmFiles, stdout, stderr)
+	for _, f := range vmmFiles {
+		f.Close()
+	}
+	if err != nil {
+		return nil, err
+	}
+	m.log.Debug("monitor: VMM launched")
+	return vm, nil
 }
 
 // tail returns the end of a log file for an error message.
@@ -107,18 +128,6 @@ func tail(path string) string {
 		return ""
 	}
 	return ": " + string(b)
-}
-
-// exitCode turns the control port's report or the VMM's fate into the
-// container's exit code.
-func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
-	if ok {
-		return reported
-	}
-	if code := proc.ExitCode(vmm); code > 128 {
-		return code // the VMM was killed: report the signal
-	}
-	return ExitNoCode
 }
 
 // readControl reads the guest's messages until the port closes.

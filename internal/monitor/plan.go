@@ -19,6 +19,15 @@ type Plan struct {
 	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
 	Tap         bool     `json:"tap"`          // the TAP queue arrives on FDTapIn
 	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
+	// Paused: the VMM starts at create with vCPUs stopped and start resumes
+	// it over QMP; else the VMM is exec'd at start.
+	Paused bool `json:"paused"`
+	// Channels: the guest runs ukinit, with stdio and control ports; else
+	// the VMM's stdout and stderr are the container's and its exit code is
+	// the container's.
+	Channels bool `json:"channels"`
+	// ExitFile holds a Linux guest's exit message when it has no channels.
+	ExitFile string `json:"exit_file,omitempty"`
 }
 
 // Fixed fds in the VMM process: its control socket, then the ports.

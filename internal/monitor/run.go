@@ -1,6 +1,7 @@
 package monitor
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,23 +13,31 @@ import (
 	"github.com/ukrun/ukrun/internal/teardown"
 )
 
-// run waits for start, resumes the VM, relays stdio and signals until the
+// run waits for start, lets the VM run, relays stdio and signals until the
 // VMM exits, and returns the container's exit code.
 func (m *monitor) run() int {
 	sigs := make(chan os.Signal, 32)
 	signal.Notify(sigs)
 	signal.Ignore(unix.SIGPIPE)
 
-	started := make(chan error, 1)
-	go func() { started <- m.awaitStart() }()
+	type startResult struct {
+		vm  *vmmProc
+		err error
+	}
+	started := make(chan startResult, 1)
+	go func() {
+		vm, err := m.awaitStart()
+		started <- startResult{vm, err}
+	}()
 	for waiting := true; waiting; {
 		select {
-		case err := <-started:
-			if err != nil {
-				m.log.Error("monitor: start", "error", err)
-				m.vm.kill()
-				<-m.vm.done
-				m.cleanNetwork()
+		case r := <-started:
+			if r.vm != nil {
+				m.vm = r.vm
+			}
+			if r.err != nil {
+				m.log.Error("monitor: start", "error", r.err)
+				m.stopVMM()
 				return ExitSetup
 			}
 			waiting = false
@@ -36,33 +45,42 @@ func (m *monitor) run() int {
 			if sig, ok := forwardable(s); ok {
 				// Not started: no app to deliver to; the container ends.
 				m.log.Info("monitor: signal before start ends the container", "signal", sig)
-				m.vm.kill()
-				<-m.vm.done
-				m.cleanNetwork()
+				m.stopVMM()
 				return 128 + int(sig)
 			}
-		case st := <-m.vm.done:
+		case st := <-m.vmDone():
 			m.cleanNetwork()
 			m.log.Error("monitor: VMM exited before start", "status", st.String())
+			if !m.plan.Channels {
+				return m.consoleExit(st)
+			}
 			return exitCode(0, false, st)
 		}
 	}
 
-	stdout, stderr := m.relayStdio()
-	go m.readControl()
+	var stdout, stderr <-chan struct{}
+	if m.plan.Channels {
+		stdout, stderr = m.relayStdio()
+		go m.readControl()
+	}
 	for {
 		select {
 		case s := <-sigs:
 			if sig, ok := forwardable(s); ok {
-				m.sendSignal(sig)
+				m.forward(sig)
 			}
 		case st := <-m.vm.done:
 			m.cleanNetwork()
+			if m.qmp != nil {
+				m.qmp.Close()
+			}
+			if !m.plan.Channels {
+				return m.consoleExit(st)
+			}
 			// The VMM closed its ends: drain the app's last output.
 			<-stdout
 			<-stderr
 			m.ctl.Close()
-			m.qmp.Close()
 			var code int
 			var ok bool
 			select {
@@ -75,24 +93,59 @@ func (m *monitor) run() int {
 	}
 }
 
-// awaitStart blocks until `ukrun start` opens the start fifo, resumes the
-// VM and tells start the outcome.
-func (m *monitor) awaitStart() error {
+// vmDone is the VMM's exit, or a channel that never fires before launch.
+func (m *monitor) vmDone() <-chan *os.ProcessState {
+	if m.vm == nil {
+		return nil
+	}
+	return m.vm.done
+}
+
+// stopVMM kills a launched VMM, waits for it and removes the network.
+func (m *monitor) stopVMM() {
+	if m.vm != nil {
+		m.vm.kill()
+		<-m.vm.done
+	}
+	m.cleanNetwork()
+}
+
+// forward passes a signal on: to the app through ukinit, else to the VMM
+// itself (a unikernel has no channel: TERM asks the VMM to shut down).
+func (m *monitor) forward(sig unix.Signal) {
+	if m.plan.Channels {
+		m.sendSignal(sig)
+		return
+	}
+	m.forwarded = sig
+	if err := m.vm.signal(sig); err != nil && !errors.Is(err, unix.ESRCH) {
+		m.log.Warn("monitor: signal VMM", "signal", sig, "error", err)
+	}
+}
+
+// awaitStart blocks until `ukrun start` opens the start fifo, lets the VM
+// run and tells start the outcome: "ok" or "error <text>".
+func (m *monitor) awaitStart() (*vmmProc, error) {
 	fifo, err := os.OpenFile(m.plan.Dir+"/"+state.StartFifo, os.O_WRONLY, 0)
 	if err != nil {
-		return fmt.Errorf("open start fifo: %w", err)
+		return nil, fmt.Errorf("open start fifo: %w", err)
 	}
 	defer fifo.Close()
-	err = m.qmp.Execute("cont", 10*time.Second)
-	m.log.Debug("monitor: VM resumed", "error", err)
+	var vm *vmmProc
 	msg := "ok\n"
+	if m.plan.Paused {
+		err = m.qmp.Execute("cont", 10*time.Second)
+		m.log.Debug("monitor: VM resumed", "error", err)
+	} else {
+		vm, err = m.launch()
+	}
 	if err != nil {
 		msg = "error " + err.Error() + "\n"
 	}
 	if _, werr := fifo.WriteString(msg); werr != nil && err == nil {
 		err = fmt.Errorf("answer start: %w", werr)
 	}
-	return err
+	return vm, err
 }
 
 // forwardable filters the signals the runtime itself uses.

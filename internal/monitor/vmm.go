@@ -20,7 +20,7 @@ type vmmProc struct {
 // launch starts the VMM from a goroutine that keeps its OS thread locked for
 // the VMM's whole life: PDEATHSIG fires when the forking thread exits, so
 // the VMM dies with the monitor and never before.
-func launch(argv []string, files []*os.File, log *os.File) (*vmmProc, error) {
+func launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
 	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
 	started := make(chan error, 1)
 	go func() {
@@ -29,8 +29,8 @@ func launch(argv []string, files []*os.File, log *os.File) (*vmmProc, error) {
 			Path:       argv[0],
 			Args:       argv,
 			ExtraFiles: files,
-			Stdout:     log,
-			Stderr:     log,
+			Stdout:     stdout,
+			Stderr:     stderr,
 			SysProcAttr: &syscall.SysProcAttr{
 				Pdeathsig: syscall.SIGKILL,
 				PidFD:     &v.pidfd,
@@ -51,10 +51,14 @@ func launch(argv []string, files []*os.File, log *os.File) (*vmmProc, error) {
 }
 
 // kill stops the VMM at once.
-func (v *vmmProc) kill() {
-	if v.pidfd >= 0 {
-		unix.PidfdSendSignal(v.pidfd, unix.SIGKILL, nil, 0)
+func (v *vmmProc) kill() { v.signal(unix.SIGKILL) }
+
+// signal sends sig to the VMM through its pidfd.
+func (v *vmmProc) signal(sig unix.Signal) error {
+	if v.pidfd < 0 {
+		return nil
 	}
+	return unix.PidfdSendSignal(v.pidfd, sig, nil, 0)
 }
 
 // hostEnds are the monitor's ends of the VMM's sockets.

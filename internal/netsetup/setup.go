@@ -18,15 +18,16 @@ type Liveness func(id string) bool
 
 // Result is a container's network, ready for the VMM.
 type Result struct {
-	Tap     *os.File // the TAP's queue; the TAP dies when the last copy closes
+	Tap     *os.File // the TAP's queue, nil for a persistent TAP; the TAP dies when the last copy closes
 	TapName string
 	Pod     *PodIf
 }
 
 // Setup makes the TAP and both redirects for container id. It must run on
 // a locked thread inside the namespace at nsPath (inode ino). It returns
-// nil when the namespace has no pod interface.
-func Setup(id, nsPath string, ino uint64, live Liveness, rec Recorder) (*Result, error) {
+// nil when the namespace has no pod interface. A persistent TAP (for a
+// VMM that opens it by name) has no open queue and stays until removed.
+func Setup(id, nsPath string, ino uint64, persistent bool, live Liveness, rec Recorder) (*Result, error) {
 	pod, err := FindPodInterface()
 	if err != nil || pod == nil {
 		return nil, err
@@ -42,11 +43,17 @@ func Setup(id, nsPath string, ino uint64, live Liveness, rec Recorder) (*Result,
 	if err := rec(state.Resource{Kind: state.KindTap, Net: tapObj}); err != nil {
 		return nil, err
 	}
-	tap, err := createTap(res.TapName, tapObj.Alias, pod.MTU)
+	tap, err := createTap(res.TapName, tapObj.Alias, pod.MTU, persistent)
 	if err != nil {
 		return nil, err
 	}
-	res.Tap = tap.Fds[0]
+	if persistent {
+		for _, f := range tap.Fds {
+			f.Close()
+		}
+	} else {
+		res.Tap = tap.Fds[0]
+	}
 	if err := redirect(obj, rec, tap, pod.Link); err != nil {
 		res.Tap.Close()
 		return nil, err
@@ -58,13 +65,14 @@ func Setup(id, nsPath string, ino uint64, live Liveness, rec Recorder) (*Result,
 	return res, nil
 }
 
-// createTap makes a non-persistent TAP: it dies with its last open queue.
-func createTap(name, alias string, mtu int) (*netlink.Tuntap, error) {
+// createTap makes a TAP. A non-persistent one dies with its last open
+// queue; a persistent one is left without open queues.
+func createTap(name, alias string, mtu int, persistent bool) (*netlink.Tuntap, error) {
 	tap := &netlink.Tuntap{
 		LinkAttrs:  netlink.LinkAttrs{Name: name},
 		Mode:       netlink.TUNTAP_MODE_TAP,
 		Flags:      netlink.TUNTAP_NO_PI | netlink.TUNTAP_VNET_HDR,
-		NonPersist: true,
+		NonPersist: !persistent,
 		Queues:     1,
 	}
 	if err := netlink.LinkAdd(tap); err != nil {

@@ -160,3 +160,41 @@ func ExitCode(ps *os.ProcessState) int {
 	}
 	return ps.ExitCode()
 }
+
+// ChildOf returns the one child of parent, which must still be the process
+// parent names: how start finds a VMM its monitor launched inside a PID
+// namespace of its own (where the monitor sees other pids).
+func ChildOf(parent Ident) (Ident, error) {
+	if !parent.Alive() {
+		return Ident{}, ErrGone
+	}
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return Ident{}, err
+	}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, err := ppidOf(pid); err == nil && ppid == parent.Pid {
+			return Of(pid)
+		}
+	}
+	return Ident{}, fmt.Errorf("process %d has no child", parent.Pid)
+}
+
+// ppidOf reads field 4 of /proc/<pid>/stat.
+func ppidOf(pid int) (int, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if i < 0 || len(f) < 2 {
+		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	return strconv.Atoi(f[1])
+}

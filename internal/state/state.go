@@ -32,6 +32,8 @@ const (
 	ConsoleLog = "console.log" // the guest kernel's console
 	VMMLog     = "vmm.log"     // the VMM's own stdout and stderr
 	InitrdFile = "initrd.cpio"
+	VMMConfig  = "vmm.json" // a backend's config file (Firecracker)
+	ExitDisk   = "exit.img" // a Linux guest's exit code, without virtio-serial
 )
 
 // State is what ukrun knows about one VM container, saved as state.json.

@@ -1,0 +1,53 @@
+package monitor
+
+import (
+	"os"
+	"strings"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/proc"
+)
+
+// exitCode turns the control port's report or the VMM's fate into the
+// container's exit code.
+func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
+	if ok {
+		return reported
+	}
+	if code := proc.ExitCode(vmm); code > 128 {
+		return code // the VMM was killed: report the signal
+	}
+	return ExitNoCode
+}
+
+// consoleExit is the exit code of a guest without channels: what ukinit
+// wrote on the exit disk, else the VMM's own status (Solo5 tenders pass
+// the unikernel's on). A VMM that shut down cleanly because of a signal
+// reports that signal, as a process ended by it would.
+func (m *monitor) consoleExit(st *os.ProcessState) int {
+	if m.plan.ExitFile != "" {
+		if code, ok := readExitFile(m.plan.ExitFile); ok {
+			return code
+		}
+	}
+	code := proc.ExitCode(st)
+	if code == 0 && m.forwarded != 0 {
+		return 128 + int(m.forwarded)
+	}
+	return code
+}
+
+// readExitFile parses the exit message ukinit left on the exit disk.
+func readExitFile(path string) (int, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	kind, arg := proto.Parse(line)
+	if kind != proto.MsgExit {
+		return 0, false
+	}
+	n, err := proto.Int(kind, arg)
+	return n, err == nil
+}
