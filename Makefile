@@ -18,6 +18,7 @@ build:
 	$(GO) build -o $(BIN)/containerd-shim-ukrun-v2 ./cmd/containerd-shim-ukrun-v2
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukinit ./cmd/ukinit
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/testapp ./test/testapp
+	$(GO) build -o $(BIN)/fakevmm ./test/fakevmm
 
 vet:
 	$(GO) vet ./...
