@@ -1,0 +1,25 @@
+package compat
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Markdown renders the table as docs/guests.md shows it.
+func Markdown(vmms []string) string {
+	var b strings.Builder
+	b.WriteString("| guest | " + strings.Join(vmms, " | ") + " |\n|---|")
+	b.WriteString(strings.Repeat("---|", len(vmms)) + "\n")
+	for _, g := range Table {
+		b.WriteString("| " + g.Name + " |")
+		for _, v := range vmms {
+			cell := "no"
+			if Check(g.Name, v, g.RootfsModes(v)[0]) == nil {
+				cell = strings.Join(g.RootfsModes(v), ", ")
+			}
+			fmt.Fprintf(&b, " %s |", cell)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
