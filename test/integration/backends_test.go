@@ -163,6 +163,20 @@ func TestBackendsLifecycle(t *testing.T) {
 			waitExit(t, monitor, 30*time.Second)
 			e.must("delete", "lc")
 			p.AssertClean(0)
+
+			// The monitor dies before start, then after it (the VMM follows
+			// it): delete --force from a fresh process removes the rest.
+			for _, started := range []bool{false, true} {
+				e.must("--config", cfg, "create", "--bundle", b, "lc")
+				monitor = e.state("lc").Pid
+				if started {
+					e.must("start", "lc")
+				}
+				kill9(t, monitor)
+				waitExit(t, monitor, 30*time.Second)
+				e.must("delete", "--force", "lc")
+				p.AssertClean(0)
+			}
 		})
 	}
 }
