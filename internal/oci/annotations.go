@@ -29,6 +29,9 @@ const (
 	KeyVersion = "dev.ukrun.version"     // the unikernel's libOS version, for its argument style
 	KeyBlockAt = "dev.ukrun.block-mount" // where the guest mounts the block device
 	KeySeccomp = "dev.ukrun.seccomp"     // the VMM's own seccomp filter: true (default) or false
+	// KeyDMBlock carries urunc's useDMBlock (the devmapper snapshot as the
+	// guest's block device), which ukrun refuses rather than ignores.
+	KeyDMBlock = "dev.ukrun.devmapper-block"
 )
 
 // VM is what a VM bundle asks for. Paths are absolute host paths already
@@ -86,6 +89,12 @@ func ParseVM(a map[string]string, rootfs string) (*VM, error) {
 	}
 	if vm.Seccomp, err = boolean(a, KeySeccomp, true); err != nil {
 		return nil, err
+	}
+	if dm, err := boolean(a, KeyDMBlock, false); err != nil {
+		return nil, err
+	} else if dm {
+		return nil, fmt.Errorf("annotation %s (urunc's useDMBlock): ukrun does not boot devmapper snapshots; "+
+			"ship the block image in the rootfs and name it in %s (urunc's block)", KeyDMBlock, KeyBlock)
 	}
 	vm.Cmdline = a[KeyCmdline]
 	if strings.ContainsAny(vm.Cmdline, "\x00\n") {

@@ -57,6 +57,9 @@ func TestParseVM(t *testing.T) {
 		{name: "refused storage", a: map[string]string{KeyGuest: "mewz", KeyKernel: "/boot/kernel", KeyRootfs: "block"}, wantErr: "cannot use rootfs mode block"},
 		{name: "block mode without image", a: map[string]string{KeyGuest: "rumprun", KeyVMM: "hvt", KeyKernel: "/boot/kernel", KeyRootfs: "block"}, wantErr: "go together"},
 		{name: "relative block mount", a: map[string]string{KeyGuest: "rumprun", KeyVMM: "hvt", KeyKernel: "/boot/kernel", KeyBlock: "/boot/kernel", KeyBlockAt: "data"}, wantErr: KeyBlockAt},
+		{name: "devmapper block refused", a: map[string]string{KeyGuest: "linux", KeyDMBlock: "true"}, wantErr: "useDMBlock"},
+		{name: "devmapper block off", a: map[string]string{KeyGuest: "linux", KeyDMBlock: "false"},
+			want: VM{Guest: "linux", VMM: "qemu", Rootfs: "initrd", Seccomp: true}},
 		{name: "seccomp not a bool", a: map[string]string{KeyGuest: "linux", KeySeccomp: "maybe"}, wantErr: KeySeccomp},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

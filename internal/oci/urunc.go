@@ -27,6 +27,7 @@ var fromURunc = map[string]string{
 	URuncPrefix + "block":            KeyBlock,
 	URuncPrefix + "blkMntPoint":      KeyBlockAt,
 	URuncPrefix + "unikernelVersion": KeyVersion,
+	URuncPrefix + "useDMBlock":       KeyDMBlock,
 }
 
 // Effective returns the annotations that decide how a bundle runs: the
