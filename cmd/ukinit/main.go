@@ -24,7 +24,7 @@ func main() {
 	// With QEMU's -no-reboot a restart ends the VM; power-off may only halt.
 	// Firecracker ends on restart, Cloud Hypervisor on ACPI power-off.
 	cmd := unix.LINUX_REBOOT_CMD_RESTART
-	if app != nil && app.PowerOff {
+	if os.Getenv(proto.PowerOffParam) == "1" {
 		cmd = unix.LINUX_REBOOT_CMD_POWER_OFF
 	}
 	if app != nil && app.ExitDisk != "" {

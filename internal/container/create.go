@@ -309,7 +309,10 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 	if err != nil {
 		return cmd, fmt.Errorf("launch VM: %w", err)
 	}
-	if pidfd >= 0 {
+	if plan.Paused != (pidfd >= 0) {
+		return cmd, fmt.Errorf("launch VM: monitor answered without the VMM's pidfd")
+	}
+	if plan.Paused {
 		if err := r.recordVMM(c, st, pidfd); err != nil {
 			return cmd, err
 		}

@@ -22,8 +22,9 @@ func (r *Runtime) Kill(id string, sig unix.Signal, all bool) error {
 		return err
 	}
 	defer c.Unlock()
-	if !st.VMM.Alive() {
+	if !st.Monitor.Alive() || st.VMM.Pid > 0 && !st.VMM.Alive() {
 		// The VMM died on its own: remove whatever its monitor did not.
+		// (No VMM recorded yet: it is exec'd at start, nothing died.)
 		if err := teardown.Network(st.Resources); err != nil {
 			r.Log.Error("kill: network cleanup", "id", id, "error", err)
 		}

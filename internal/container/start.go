@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,15 +46,11 @@ func (r *Runtime) Start(id string) error {
 	if err != nil {
 		return fmt.Errorf("start container %s: %w", id, err)
 	}
-	if answer != "ok" {
+	if answer != "ok" && !strings.HasPrefix(answer, "ok ") {
 		return fmt.Errorf("start container %s: %s", id, strings.TrimPrefix(answer, "error "))
 	}
-	if st.VMM.Pid == 0 {
-		// Exec'd just now, inside the container's PID namespace: the
-		// monitor's only child.
-		if st.VMM, err = proc.ChildOf(st.Monitor); err != nil {
-			r.Log.Warn("start: find the VMM", "id", id, "error", err)
-		}
+	if err := r.findLaunchedVMM(st, answer); err != nil {
+		return fmt.Errorf("start container %s: %w", id, err)
 	}
 	st.Status = state.Running
 	os.Remove(c.Path(state.StartFifo))
@@ -66,6 +63,30 @@ func (r *Runtime) Start(id string) error {
 		}
 	}
 	return nil
+}
+
+// findLaunchedVMM records a VMM the monitor exec'd at start: the answer
+// "ok <pid>" gives its pid in the container's PID namespace, and it is the
+// monitor's child with that pid. One that has exited already is not an
+// error: the container has stopped, and nothing is recorded to signal.
+func (r *Runtime) findLaunchedVMM(st *state.State, answer string) error {
+	if st.VMM.Pid > 0 {
+		if answer != "ok" {
+			return fmt.Errorf("monitor answered %q for a VMM launched at create", answer)
+		}
+		return nil
+	}
+	nsPid, err := strconv.Atoi(strings.TrimPrefix(answer, "ok "))
+	if err != nil || nsPid <= 0 {
+		return fmt.Errorf("monitor answered %q, want the VMM's pid", answer)
+	}
+	vmm, err := proc.ChildOf(st.Monitor, nsPid)
+	if errors.Is(err, proc.ErrGone) {
+		r.Log.Info("start: the VMM exited at once", "id", st.ID, "error", err)
+		return nil
+	}
+	st.VMM = vmm
+	return err
 }
 
 // readAnswer reads the monitor's one-line answer from the start fifo.

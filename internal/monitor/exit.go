@@ -20,15 +20,15 @@ func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
 	return ExitNoCode
 }
 
-// consoleExit is the exit code of a guest without channels: what ukinit
-// wrote on the exit disk, else the VMM's own status (Solo5 tenders pass
-// the unikernel's on). A VMM that shut down cleanly because of a signal
-// reports that signal, as a process ended by it would.
+// consoleExit is the exit code of a guest without channels. A Linux guest's
+// is what ukinit wrote on the exit disk: with none written the app's code
+// is unknown, whatever the VMM says. A unikernel's is the VMM's own status
+// (Solo5 tenders pass the unikernel's on); a VMM that shut down cleanly
+// because of a signal reports that signal, as a process ended by it would.
 func (m *monitor) consoleExit(st *os.ProcessState) int {
 	if m.plan.ExitFile != "" {
-		if code, ok := readExitFile(m.plan.ExitFile); ok {
-			return code
-		}
+		code, ok := readExitFile(m.plan.ExitFile)
+		return exitCode(code, ok, st)
 	}
 	code := proc.ExitCode(st)
 	if code == 0 && m.forwarded != 0 {

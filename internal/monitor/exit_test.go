@@ -2,8 +2,11 @@ package monitor
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestReadExitFile(t *testing.T) {
@@ -27,5 +30,43 @@ func TestReadExitFile(t *testing.T) {
 	}
 	if _, ok := readExitFile(filepath.Join(dir, "missing")); ok {
 		t.Error("missing file read as an exit code")
+	}
+}
+
+// exited runs a shell that exits with code and returns its state.
+func exited(t *testing.T, code string) *os.ProcessState {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", "exit "+code)
+	cmd.Run()
+	return cmd.ProcessState
+}
+
+func TestConsoleExit(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.img")
+	os.WriteFile(empty, make([]byte, 4096), 0o600)
+	written := filepath.Join(dir, "written.img")
+	os.WriteFile(written, []byte("exit 7\n"), 0o600)
+	for _, tc := range []struct {
+		name      string
+		exitFile  string
+		forwarded unix.Signal
+		vmm       string
+		want      int
+	}{
+		{"linux: the exit disk's code", written, 0, "0", 7},
+		{"linux: nothing written, clean VMM exit", empty, 0, "0", ExitNoCode},
+		{"linux: nothing written, VMM failed", empty, 0, "1", ExitNoCode},
+		{"unikernel: the VMM's code", "", 0, "3", 3},
+		{"unikernel: clean shutdown after TERM", "", unix.SIGTERM, "0", 143},
+		{"unikernel: own code after TERM", "", unix.SIGTERM, "4", 4},
+	} {
+		m := &monitor{plan: Plan{ExitFile: tc.exitFile}, forwarded: tc.forwarded}
+		if got := m.consoleExit(exited(t, tc.vmm)); got != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if endsVMM(unix.SIGCONT) || endsVMM(unix.SIGWINCH) || !endsVMM(unix.SIGTERM) {
+		t.Error("endsVMM: only the terminating signals VMMs handle end it")
 	}
 }

@@ -51,9 +51,6 @@ func (m *monitor) run() int {
 		case st := <-m.vmDone():
 			m.cleanNetwork()
 			m.log.Error("monitor: VMM exited before start", "status", st.String())
-			if !m.plan.Channels {
-				return m.consoleExit(st)
-			}
 			return exitCode(0, false, st)
 		}
 	}
@@ -117,14 +114,17 @@ func (m *monitor) forward(sig unix.Signal) {
 		m.sendSignal(sig)
 		return
 	}
-	m.forwarded = sig
+	if endsVMM(sig) {
+		m.forwarded = sig
+	}
 	if err := m.vm.signal(sig); err != nil && !errors.Is(err, unix.ESRCH) {
 		m.log.Warn("monitor: signal VMM", "signal", sig, "error", err)
 	}
 }
 
 // awaitStart blocks until `ukrun start` opens the start fifo, lets the VM
-// run and tells start the outcome: "ok" or "error <text>".
+// run and tells start the outcome: "ok", with the VMM's pid (as the
+// monitor sees it) when it was exec'd just now, or "error <text>".
 func (m *monitor) awaitStart() (*vmmProc, error) {
 	fifo, err := os.OpenFile(m.plan.Dir+"/"+state.StartFifo, os.O_WRONLY, 0)
 	if err != nil {
@@ -136,8 +136,8 @@ func (m *monitor) awaitStart() (*vmmProc, error) {
 	if m.plan.Paused {
 		err = m.qmp.Execute("cont", 10*time.Second)
 		m.log.Debug("monitor: VM resumed", "error", err)
-	} else {
-		vm, err = m.launch()
+	} else if vm, err = m.launch(); err == nil {
+		msg = fmt.Sprintf("ok %d\n", vm.pid)
 	}
 	if err != nil {
 		msg = "error " + err.Error() + "\n"
@@ -146,6 +146,16 @@ func (m *monitor) awaitStart() (*vmmProc, error) {
 		err = fmt.Errorf("answer start: %w", werr)
 	}
 	return vm, err
+}
+
+// endsVMM tells whether a VMM shuts down on sig: the terminating signals
+// VMMs handle (KILL is never forwarded: kill ends the VMM itself).
+func endsVMM(sig unix.Signal) bool {
+	switch sig {
+	case unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT:
+		return true
+	}
+	return false
 }
 
 // forwardable filters the signals the runtime itself uses.

@@ -14,6 +14,7 @@ import (
 // vmmProc is the running VMM.
 type vmmProc struct {
 	pidfd int
+	pid   int                   // in the monitor's PID namespace
 	done  chan *os.ProcessState // receives once, when the VMM has exited
 }
 
@@ -40,6 +41,7 @@ func launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc,
 			started <- fmt.Errorf("start %s: %w", argv[0], err)
 			return
 		}
+		v.pid = cmd.Process.Pid
 		started <- nil
 		cmd.Wait()
 		v.done <- cmd.ProcessState

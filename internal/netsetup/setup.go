@@ -89,6 +89,10 @@ func createTap(name, alias string, mtu int, persistent bool) (*netlink.Tuntap, e
 		for _, f := range tap.Fds {
 			f.Close()
 		}
+		if persistent {
+			// Without its alias teardown would not know it as ukrun's.
+			netlink.LinkDel(tap)
+		}
 		return nil, fmt.Errorf("configure tap %s: %w", name, err)
 	}
 	return tap, nil

@@ -39,6 +39,11 @@ func Effective(spec map[string]string, rootfs string) (map[string]string, error)
 	if err != nil {
 		return nil, err
 	}
+	for _, k := range specOnly {
+		if _, ok := file[k]; ok {
+			return nil, fmt.Errorf("%s sets %s: only the bundle's config.json may", URuncFile, k)
+		}
+	}
 	out := map[string]string{}
 	for k, v := range spec {
 		out[k] = v
@@ -59,6 +64,10 @@ func Effective(spec map[string]string, rootfs string) (map[string]string, error)
 	}
 	return out, nil
 }
+
+// specOnly are keys an image's own file may not set: they weaken the
+// host's protection, so only the bundle's config.json (the operator) may.
+var specOnly = []string{KeySeccomp}
 
 // readURuncFile decodes <rootfs>/urunc.json; a missing file is empty.
 func readURuncFile(rootfs string) (map[string]string, error) {

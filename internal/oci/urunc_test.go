@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +36,16 @@ func TestEffective(t *testing.T) {
 	got, _ = Effective(map[string]string{KeyGuest: "linux", URuncPrefix + "unikernelType": "unikraft"}, "")
 	if got[KeyGuest] != "linux" {
 		t.Fatalf("guest %q, want linux", got[KeyGuest])
+	}
+	// An image may not turn the VMM's seccomp filter off; the spec may.
+	file, _ = EncodeURunc(map[string]string{KeySeccomp: "false"})
+	os.WriteFile(filepath.Join(root, URuncFile), file, 0o644)
+	if _, err := Effective(nil, root); err == nil || !strings.Contains(err.Error(), KeySeccomp) {
+		t.Fatalf("urunc.json turning seccomp off: %v", err)
+	}
+	os.Remove(filepath.Join(root, URuncFile))
+	if got, err := Effective(map[string]string{KeySeccomp: "false"}, root); err != nil || got[KeySeccomp] != "false" {
+		t.Fatalf("spec turning seccomp off: %v, %v", got, err)
 	}
 }
 

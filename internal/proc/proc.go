@@ -161,10 +161,11 @@ func ExitCode(ps *os.ProcessState) int {
 	return ps.ExitCode()
 }
 
-// ChildOf returns the one child of parent, which must still be the process
-// parent names: how start finds a VMM its monitor launched inside a PID
-// namespace of its own (where the monitor sees other pids).
-func ChildOf(parent Ident) (Ident, error) {
+// ChildOf returns the child of parent (which must still be the process
+// parent names) whose pid in its own, innermost PID namespace is nsPid:
+// how start finds a VMM its monitor launched inside the container's PID
+// namespace, where the monitor sees other pids. Exactly one must match.
+func ChildOf(parent Ident, nsPid int) (Ident, error) {
 	if !parent.Alive() {
 		return Ident{}, ErrGone
 	}
@@ -172,16 +173,23 @@ func ChildOf(parent Ident) (Ident, error) {
 	if err != nil {
 		return Ident{}, err
 	}
+	var found []int
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		if ppid, err := ppidOf(pid); err == nil && ppid == parent.Pid {
-			return Of(pid)
+		if ppid, err := ppidOf(pid); err == nil && ppid == parent.Pid && innermostPid(pid) == nsPid {
+			found = append(found, pid)
 		}
 	}
-	return Ident{}, fmt.Errorf("process %d has no child", parent.Pid)
+	switch len(found) {
+	case 0:
+		return Ident{}, fmt.Errorf("process %d has no child with pid %d in its namespace: %w", parent.Pid, nsPid, ErrGone)
+	case 1:
+		return Of(found[0])
+	}
+	return Ident{}, fmt.Errorf("process %d has %d children with pid %d in their namespaces", parent.Pid, len(found), nsPid)
 }
 
 // ppidOf reads field 4 of /proc/<pid>/stat.
@@ -192,9 +200,32 @@ func ppidOf(pid int) (int, error) {
 	}
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
 	f := strings.Fields(s[i+1:])
-	if i < 0 || len(f) < 2 {
+	if len(f) < 2 {
 		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
 	}
 	return strconv.Atoi(f[1])
+}
+
+// innermostPid is the last pid of the NSpid line of /proc/<pid>/status,
+// or 0 when unknown.
+func innermostPid(pid int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "NSpid:"); ok {
+			f := strings.Fields(rest)
+			if len(f) == 0 {
+				return 0
+			}
+			n, _ := strconv.Atoi(f[len(f)-1])
+			return n
+		}
+	}
+	return 0
 }

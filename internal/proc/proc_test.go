@@ -53,3 +53,25 @@ func TestSignalWaitAndZombie(t *testing.T) {
 		t.Errorf("signal after reap: %v", err)
 	}
 }
+
+func TestChildOf(t *testing.T) {
+	self, err := Of(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sleep", "5")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	got, err := ChildOf(self, cmd.Process.Pid)
+	if err != nil || got.Pid != cmd.Process.Pid {
+		t.Fatalf("ChildOf = %+v, %v; want pid %d", got, err, cmd.Process.Pid)
+	}
+	if _, err := ChildOf(self, 1<<22); !errors.Is(err, ErrGone) {
+		t.Fatalf("ChildOf(no such child) = %v, want ErrGone", err)
+	}
+	if _, err := ChildOf(Ident{Pid: self.Pid, StartTime: self.StartTime + 1}, cmd.Process.Pid); !errors.Is(err, ErrGone) {
+		t.Fatalf("ChildOf(a parent that is not ours) = %v, want ErrGone", err)
+	}
+}

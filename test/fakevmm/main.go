@@ -16,6 +16,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -241,7 +242,14 @@ func kv(s string) map[string]string {
 func openTap(v *vm) (string, error) {
 	fd := v.tapFD
 	if fd == 0 {
-		var err error
+		// TUNSETIFF would make a TAP that is missing: check it is ukrun's.
+		link, err := netlink.LinkByName(v.tap)
+		if err != nil {
+			return "", fmt.Errorf("TAP %s: %w", v.tap, err)
+		}
+		if a := link.Attrs().Alias; !strings.HasPrefix(a, "ukrun:") {
+			return "", fmt.Errorf("TAP %s is not ukrun's (alias %q)", v.tap, a)
+		}
 		if fd, err = unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0); err != nil {
 			return "", err
 		}

@@ -75,10 +75,13 @@ func Prepare(r Request) (*Boot, error) {
 			return nil, fmt.Errorf("kernel %s: firecracker needs a guest kernel with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y (build ukrun's own with make kernel)", kpath)
 		}
 		mods = []string{"virtio_mmio", "virtio_net", "virtio_blk"}
-		args = consoleCmdline(r.VM.Cmdline, "reboot=k", "pci=off")
+		args = consoleCmdline(r.VM.Cmdline, "panic=-1", "reboot=k", "pci=off")
 	case "cloud-hypervisor":
+		// Cloud Hypervisor restarts a guest that resets: ukinit powers off
+		// (told by the command line, read even when nothing else is), and a
+		// panic halts rather than boots the app again.
 		mods = []string{"virtio_pci", "virtio_net", "virtio_blk"}
-		args = consoleCmdline(r.VM.Cmdline)
+		args = consoleCmdline(r.VM.Cmdline, "panic=0", proto.PowerOffParam+"=1")
 	}
 	share := r.VM.Rootfs == "9p"
 	if share {
@@ -96,7 +99,7 @@ func Prepare(r Request) (*Boot, error) {
 	}
 	app := App(r.Spec)
 	app.Modules, app.Net = guestMods, r.Net
-	app.ExitDisk, app.PowerOff = r.ExitDisk, r.VM.VMM == "cloud-hypervisor"
+	app.ExitDisk = r.ExitDisk
 	boot := &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: args, Machine: machine}
 	copyRootfs := r.Rootfs
 	if share {
@@ -235,7 +238,7 @@ func App(s *specs.Spec) *proto.App {
 // app's output on the serial console, which the VMM writes to its stdout,
 // so the kernel logs only emergencies there.
 func consoleCmdline(extra string, vmmArgs ...string) string {
-	args := append([]string{"console=ttyS0", "loglevel=1", "panic=-1", "rdinit=/init"}, vmmArgs...)
+	args := append([]string{"console=ttyS0", "loglevel=1", "rdinit=/init"}, vmmArgs...)
 	if extra = strings.TrimSpace(extra); extra != "" {
 		args = append(args, extra)
 	}

@@ -28,7 +28,10 @@ func TestCmdline(t *testing.T) {
 }
 
 func TestConsoleCmdline(t *testing.T) {
-	if got, want := consoleCmdline(" a=\"x  y\" ", "reboot=k", "pci=off"), `console=ttyS0 loglevel=1 panic=-1 rdinit=/init reboot=k pci=off a="x  y"`; got != want {
+	if got, want := consoleCmdline(" a=\"x  y\" ", "panic=-1", "reboot=k", "pci=off"), `console=ttyS0 loglevel=1 rdinit=/init panic=-1 reboot=k pci=off a="x  y"`; got != want {
+		t.Errorf("consoleCmdline = %q, want %q", got, want)
+	}
+	if got, want := consoleCmdline("", "panic=0", "ukrun_poweroff=1"), "console=ttyS0 loglevel=1 rdinit=/init panic=0 ukrun_poweroff=1"; got != want {
 		t.Errorf("consoleCmdline = %q, want %q", got, want)
 	}
 }

@@ -40,8 +40,12 @@ type App struct {
 	// ExitDisk, for VMMs without virtio-serial: the app's stdio is the
 	// console, and its exit message goes to the start of this block device.
 	ExitDisk string `json:"exit_disk,omitempty"`
-	PowerOff bool   `json:"power_off,omitempty"` // end the VM by power-off, not restart
 }
+
+// PowerOffParam, set to 1 on the kernel command line, tells ukinit to end
+// the VM by power-off rather than restart; the kernel hands it to init in
+// the environment, so ukinit sees it even before it can read anything.
+const PowerOffParam = "ukrun_poweroff"
 
 // ExitDiskSize is the size of the exit disk's file on the host.
 const ExitDiskSize = 4096
