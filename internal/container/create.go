@@ -249,14 +249,20 @@ func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest,
 	if err != nil {
 		return vmm.Spec{}, err
 	}
+	return linuxVMSpec(boot, ports, c.Path(state.ConsoleLog), disks), nil
+}
+
+// linuxVMSpec is the VM of a prepared Linux guest: with virtio-serial its
+// ports and a console log, else its exit disk.
+func linuxVMSpec(boot *linux.Boot, ports bool, consoleLog string, disks []vmm.Disk) vmm.Spec {
 	spec := vmm.Spec{
 		Machine: boot.Machine, Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
 		Shares: boot.Shares, Disks: disks,
 	}
 	if ports {
-		spec.ConsoleLog, spec.Ports = c.Path(state.ConsoleLog), guestPorts()
+		spec.ConsoleLog, spec.Ports = consoleLog, guestPorts()
 	}
-	return spec, nil
+	return spec
 }
 
 // startMonitor spawns the monitor (from the calling thread, inside the

@@ -11,17 +11,18 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/ukrun/ukrun/internal/guest/compat"
+	"github.com/ukrun/ukrun/internal/guest/linux"
 	"github.com/ukrun/ukrun/internal/netsetup"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/vmm"
 	"github.com/ukrun/ukrun/internal/vmm/backends"
 )
 
-// Every allowed unikernel × VMM pair, built as create builds it, with a
+// Every allowed guest × VMM pair, built as create builds it, with a
 // pod NIC on a /26 and a gateway: the whole invocation, exactly. What each
 // option means is checked against the tools' documentation in the backend
 // and guest packages' own tests; this table checks how they combine.
-func TestUnikernelPairs(t *testing.T) {
+func TestPairs(t *testing.T) {
 	pod := &netsetup.Result{TapName: "uk0123456789abc", Pod: &netsetup.PodIf{
 		IP: net.ParseIP("10.1.2.70").To4(), Prefix: 26, Gateway: net.ParseIP("10.1.2.65").To4(),
 		MAC: net.HardwareAddr{0x02, 0, 0, 0, 0, 0x01}, MTU: 1450,
@@ -29,6 +30,10 @@ func TestUnikernelPairs(t *testing.T) {
 	for _, tc := range []struct {
 		guest, vmm, rootfs string
 	}{
+		{guest: "linux", vmm: "qemu", rootfs: "initrd"},
+		{guest: "linux", vmm: "qemu", rootfs: "9p"},
+		{guest: "linux", vmm: "firecracker", rootfs: "initrd"},
+		{guest: "linux", vmm: "cloud-hypervisor", rootfs: "initrd"},
 		{guest: "unikraft", vmm: "qemu", rootfs: "initrd"},
 		{guest: "unikraft", vmm: "firecracker", rootfs: "none"},
 		{guest: "rumprun", vmm: "hvt", rootfs: "block"},
@@ -53,7 +58,13 @@ func TestUnikernelPairs(t *testing.T) {
 				vm.Initrd = "/b/rootfs/initrd"
 			}
 			req := &vmRequest{vm: vm, backend: b, spec: &specs.Spec{Process: &specs.Process{Env: []string{"A=1"}}}}
-			spec, err := unikernelSpec(req, pod)
+			var spec vmm.Spec
+			var err error
+			if tc.guest == "linux" {
+				spec, err = linuxPairSpec(vm, b.Caps().Ports)
+			} else {
+				spec, err = unikernelSpec(req, pod)
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -78,6 +89,9 @@ func TestUnikernelPairs(t *testing.T) {
 				got += "--- " + filepath.Base(spec.ConfigFile) + "\n" + string(f)
 			}
 			golden := filepath.Join("testdata", "pairs", tc.guest+"-"+tc.vmm+".txt")
+			if tc.guest == "linux" {
+				golden = filepath.Join("testdata", "pairs", tc.guest+"-"+tc.vmm+"-"+tc.rootfs+".txt")
+			}
 			if os.Getenv("UKRUN_UPDATE_GOLDEN") != "" {
 				os.MkdirAll(filepath.Dir(golden), 0o755)
 				os.WriteFile(golden, []byte(got), 0o644)
@@ -91,6 +105,25 @@ func TestUnikernelPairs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// linuxPairSpec is the VM create makes for a Linux guest of ukrun's own
+// kernel (virtio-mmio command-line devices), its initrd already written.
+func linuxPairSpec(vm *oci.VM, ports bool) (vmm.Spec, error) {
+	vm.Kernel, vm.Cmdline = "", "quiet"
+	machine, _, cmdline, err := linux.Layout(vm.VMM, map[string]string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES": "y"}, vm.Cmdline)
+	if err != nil {
+		return vmm.Spec{}, err
+	}
+	boot := &linux.Boot{Kernel: "/var/cache/ukrun/kernels/vmlinux", Initrd: "/run/ukrun/c/initrd.cpio", Cmdline: cmdline, Machine: machine}
+	if vm.Rootfs == "9p" {
+		boot.Shares = []vmm.Share{{Tag: linux.RootTag, Path: "/b/rootfs"}}
+	}
+	var disks []vmm.Disk
+	if !ports {
+		disks = []vmm.Disk{{ID: "exit", Path: "/run/ukrun/c/exit.img"}}
+	}
+	return linuxVMSpec(boot, ports, "/run/ukrun/c/console.log", disks), nil
 }
 
 // Every pair the table refuses gives an error that names both.

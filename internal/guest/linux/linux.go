@@ -62,26 +62,9 @@ func Prepare(r Request) (*Boot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare kernel %s: %w", kpath, err)
 	}
-	mmio := kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y"
-	machine := qemu.PC
-	mods := modules
-	if mmio {
-		machine, mods = qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}
-	}
-	args := Cmdline(machine, r.VM.Cmdline)
-	switch r.VM.VMM {
-	case "firecracker":
-		if !mmio {
-			return nil, fmt.Errorf("kernel %s: firecracker needs a guest kernel with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y (build ukrun's own with make kernel)", kpath)
-		}
-		mods = []string{"virtio_mmio", "virtio_net", "virtio_blk"}
-		args = consoleCmdline(r.VM.Cmdline, "panic=-1", "reboot=k", "pci=off")
-	case "cloud-hypervisor":
-		// Cloud Hypervisor restarts a guest that resets: ukinit powers off
-		// (told by the command line, read even when nothing else is), and a
-		// panic halts rather than boots the app again.
-		mods = []string{"virtio_pci", "virtio_net", "virtio_blk"}
-		args = consoleCmdline(r.VM.Cmdline, "panic=0", proto.PowerOffParam+"=1")
+	machine, mods, args, err := Layout(r.VM.VMM, kconf, r.VM.Cmdline)
+	if err != nil {
+		return nil, fmt.Errorf("kernel %s: %w", kpath, err)
 	}
 	share := r.VM.Rootfs == "9p"
 	if share {
@@ -232,6 +215,29 @@ func App(s *specs.Spec) *proto.App {
 	}
 	app.Groups = append(app.Groups, p.User.AdditionalGids...)
 	return app
+}
+
+// Layout is what a Linux guest looks like on VMM vmmName with a kernel of build
+// config kconf: QEMU's machine, the modules ukinit loads (when the kernel
+// has them as modules) and the kernel command line, extra at its end.
+func Layout(vmmName string, kconf map[string]string, extra string) (vmm.Machine, []string, string, error) {
+	mmio := kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y"
+	switch vmmName {
+	case "firecracker":
+		if !mmio {
+			return "", nil, "", fmt.Errorf("firecracker needs a guest kernel with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y (build ukrun's own with make kernel)")
+		}
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=-1", "reboot=k", "pci=off"), nil
+	case "cloud-hypervisor":
+		// Cloud Hypervisor restarts a guest that resets: ukinit powers off
+		// (told by the command line, read even when nothing else is), and a
+		// panic halts rather than boots the app again.
+		return qemu.PC, []string{"virtio_pci", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=0", proto.PowerOffParam+"=1"), nil
+	}
+	if mmio {
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, extra), nil
+	}
+	return qemu.PC, modules, Cmdline(qemu.PC, extra), nil
 }
 
 // consoleCmdline is the command line on a VMM without virtio-serial: the
