@@ -2,26 +2,14 @@ package cloudhypervisor
 
 import (
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/ukrun/ukrun/internal/vmm"
 )
 
 func check(s vmm.Spec) error {
-	switch {
-	case s.Kernel == "":
-		return fmt.Errorf("cloud-hypervisor: no kernel")
-	case s.MemoryMiB <= 0 || s.VCPUs <= 0:
-		return fmt.Errorf("cloud-hypervisor: memory %d MiB and %d vCPUs must be positive", s.MemoryMiB, s.VCPUs)
-	case s.ControlFD != 0:
-		return fmt.Errorf("cloud-hypervisor: control fd %d unsupported (its API is not QMP)", s.ControlFD)
-	case s.Paused:
-		return fmt.Errorf("cloud-hypervisor: a paused start is unsupported")
-	case len(s.Shares) > 0:
-		return fmt.Errorf("cloud-hypervisor: shared directories unsupported (%d given)", len(s.Shares))
-	case len(s.Ports) > 0:
-		return fmt.Errorf("cloud-hypervisor: serial ports unsupported (%d given)", len(s.Ports))
+	if err := vmm.CheckCaps(Backend{}, s); err != nil {
+		return err
 	}
 	for _, a := range [][2]string{{"kernel", s.Kernel}, {"cmdline", s.Cmdline}, {"initrd", s.Initrd}} {
 		if why := badArg(a[1]); why != "" {
@@ -44,20 +32,9 @@ func check(s vmm.Spec) error {
 	return nil
 }
 
+// checkNIC checks a TAP name, used when no fd is given.
 func checkNIC(n vmm.NIC) error {
-	if mac, err := net.ParseMAC(n.MAC); err != nil || len(mac) != 6 {
-		return fmt.Errorf("cloud-hypervisor: bad NIC MAC %q", n.MAC)
-	}
-	switch {
-	case n.FD > 0 && n.FD < 3:
-		return fmt.Errorf("cloud-hypervisor: NIC fd %d is not an inherited fd", n.FD)
-	case n.FD > 0:
-		return nil
-	case n.FD < 0:
-		return fmt.Errorf("cloud-hypervisor: bad NIC fd %d", n.FD)
-	case n.Tap == "":
-		return fmt.Errorf("cloud-hypervisor: NIC has neither fd nor TAP name")
-	case len(n.Tap) > 15 || strings.ContainsAny(n.Tap, "/: \t\n,=\"[]"):
+	if n.FD == 0 && (len(n.Tap) > 15 || strings.ContainsAny(n.Tap, "/: \t\n,=\"[]")) {
 		return fmt.Errorf("cloud-hypervisor: bad TAP name %q", n.Tap)
 	}
 	return nil

@@ -115,11 +115,11 @@ func TestRefused(t *testing.T) {
 		{"dash kernel", func(s *vmm.Spec) { s.Kernel = "-k" }, `kernel "-k" starts with '-'`},
 		{"quote in disk", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d", Path: `/a"b`}} }, `disk 0 ("d") file "/a\"b" holds`},
 		{"bracket in log", func(s *vmm.Spec) { s.ConsoleLog = "/a[1]" }, `console log "/a[1]" holds`},
-		{"empty disk path", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `file "" empty`},
+		{"empty disk path", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `has no file`},
 		{"space around disk path", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{Path: " /a"}} }, "leading or trailing space"},
 		{"bad mac", func(s *vmm.Spec) { s.NIC = &vmm.NIC{FD: 8, MAC: "x"} }, `bad NIC MAC "x"`},
 		{"stdio fd", func(s *vmm.Spec) { s.NIC = &vmm.NIC{FD: 2, MAC: "02:00:00:00:00:01"} }, "NIC fd 2 is not an inherited fd"},
-		{"negative fd", func(s *vmm.Spec) { s.NIC = &vmm.NIC{FD: -1, Tap: "uk0", MAC: "02:00:00:00:00:01"} }, "bad NIC fd -1"},
+		{"negative fd", func(s *vmm.Spec) { s.NIC = &vmm.NIC{FD: -1, Tap: "uk0", MAC: "02:00:00:00:00:01"} }, "NIC fd -1 is not an inherited fd"},
 		{"no fd no tap", func(s *vmm.Spec) { s.NIC = &vmm.NIC{MAC: "02:00:00:00:00:01"} }, "neither fd nor TAP name"},
 		{"bad tap", func(s *vmm.Spec) { s.NIC = &vmm.NIC{Tap: "a,b", MAC: "02:00:00:00:00:01"} }, `bad TAP name "a,b"`},
 	}

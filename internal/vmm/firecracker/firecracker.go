@@ -85,43 +85,23 @@ func instanceID(name string) string {
 }
 
 func check(s vmm.Spec) error {
+	if err := vmm.CheckCaps(Backend{}, s); err != nil {
+		return err
+	}
 	switch {
-	case s.Kernel == "":
-		return fmt.Errorf("firecracker: no kernel")
-	case s.MemoryMiB <= 0 || s.VCPUs <= 0:
-		return fmt.Errorf("firecracker: memory %d MiB and %d vCPUs must be positive", s.MemoryMiB, s.VCPUs)
 	case s.VCPUs > maxVCPUs:
 		return fmt.Errorf("firecracker: %d vCPUs, at most %d", s.VCPUs, maxVCPUs)
 	case s.ConfigFile == "":
 		return fmt.Errorf("firecracker: no config file path")
 	case s.ConsoleLog != "":
 		return fmt.Errorf("firecracker: console log %q unsupported: the console goes to firecracker's stdout", s.ConsoleLog)
-	case s.ControlFD != 0:
-		return fmt.Errorf("firecracker: control fd %d unsupported: run with --no-api", s.ControlFD)
-	case s.Paused:
-		return fmt.Errorf("firecracker: a paused start is unsupported")
-	case len(s.Shares) > 0:
-		return fmt.Errorf("firecracker: shared directories unsupported (%d given)", len(s.Shares))
-	case len(s.Ports) > 0:
-		return fmt.Errorf("firecracker: serial ports unsupported (%d given)", len(s.Ports))
 	}
-	if n := s.NIC; n != nil {
-		if n.Tap == "" {
-			return fmt.Errorf("firecracker: NIC needs a TAP name (fd %d given): firecracker opens the TAP itself", n.FD)
-		}
-		if !validTap(n.Tap) {
-			return fmt.Errorf("firecracker: bad TAP name %q", n.Tap)
-		}
-		if mac, err := net.ParseMAC(n.MAC); err != nil || len(mac) != 6 {
-			return fmt.Errorf("firecracker: bad NIC MAC %q", n.MAC)
-		}
+	if n := s.NIC; n != nil && !validTap(n.Tap) {
+		return fmt.Errorf("firecracker: bad TAP name %q", n.Tap)
 	}
 	ids := map[string]bool{}
 	for i, d := range s.Disks {
 		id := driveID(i, d)
-		if d.Path == "" {
-			return fmt.Errorf("firecracker: disk %q has no file", id)
-		}
 		if ids[id] {
 			return fmt.Errorf("firecracker: disk ID %q used twice", id)
 		}

@@ -162,7 +162,7 @@ func TestRefused(t *testing.T) {
 		{"bad tap", func(s *vmm.Spec) { s.NIC = &vmm.NIC{Tap: "a/b", MAC: "02:00:00:00:00:01"} }, `bad TAP name "a/b"`},
 		{"long tap", func(s *vmm.Spec) { s.NIC = &vmm.NIC{Tap: "tap-name-too-long", MAC: "02:00:00:00:00:01"} }, "bad TAP name"},
 		{"bad mac", func(s *vmm.Spec) { s.NIC = &vmm.NIC{Tap: "uk0", MAC: "nope"} }, `bad NIC MAC "nope"`},
-		{"disk without file", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `disk "d" has no file`},
+		{"disk without file", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `has no file`},
 		{"duplicate disk id", func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d", Path: "/a"}, {ID: "d", Path: "/b"}} }, `disk ID "d" used twice`},
 	}
 	for _, tc := range tests {

@@ -3,7 +3,6 @@ package qemu
 
 import (
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/ukrun/ukrun/internal/vmm"
@@ -140,27 +139,16 @@ func netDevice(m Machine) string {
 }
 
 func check(s vmm.Spec) error {
+	if err := vmm.CheckCaps(Backend{}, s); err != nil {
+		return err
+	}
 	switch {
-	case s.Kernel == "":
-		return fmt.Errorf("qemu: no kernel")
-	case s.MemoryMiB <= 0 || s.VCPUs <= 0:
-		return fmt.Errorf("qemu: memory %d MiB and %d vCPUs must be positive", s.MemoryMiB, s.VCPUs)
 	case s.ControlFD != 0 && s.ControlFD < 3:
 		return fmt.Errorf("qemu: control fd %d is not an inherited fd", s.ControlFD)
 	case s.Paused && s.ControlFD == 0:
 		return fmt.Errorf("qemu: a paused VM needs a control socket to resume it")
-	}
-	if n := s.NIC; n != nil {
-		_, err := net.ParseMAC(n.MAC)
-		byName := n.FD == 0 && n.Tap != "" && !strings.ContainsAny(n.Tap, ",=")
-		if err != nil || !(n.FD >= 3 || byName) {
-			return fmt.Errorf("qemu: bad NIC %+v", *n)
-		}
-	}
-	for _, d := range s.Disks {
-		if d.Path == "" {
-			return fmt.Errorf("qemu: disk %q has no file", d.ID)
-		}
+	case s.NIC != nil && s.NIC.FD == 0 && strings.ContainsAny(s.NIC.Tap, ",="):
+		return fmt.Errorf("qemu: bad TAP name %q", s.NIC.Tap)
 	}
 	for _, sh := range s.Shares {
 		if sh.Tag == "" || strings.ContainsAny(sh.Tag, ",=") || sh.Path == "" {

@@ -133,7 +133,7 @@ func TestRefused(t *testing.T) {
 		{"bad disk name", HVT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "my-disk", Path: "/d"}} }, `disk name "my-disk": want 1-67 letters or digits`},
 		{"duplicate disk", HVT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{Path: "/a"}, {ID: "storage", Path: "/b"}} }, `disk name "storage" used twice`},
 		{"space in disk path", HVT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{Path: "/a b"}} }, `disk "storage": bad file "/a b"`},
-		{"empty disk path", SPT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `disk "d": bad file ""`},
+		{"empty disk path", SPT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{ID: "d"}} }, `has no file`},
 		{"read-only disk", HVT, func(s *vmm.Spec) { s.Disks = []vmm.Disk{{Path: "/a", ReadOnly: true}} }, "read-only disks unsupported"},
 	}
 	for _, tc := range tests {
