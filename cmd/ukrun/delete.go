@@ -39,7 +39,7 @@ var deleteCommand = &cli.Command{
 
 // runcDelete asks runc to delete, then removes ukrun's directory.
 func runcDelete(c *cli.Context, ct *state.Container) error {
-	code, err := delegate(c).Run(rt.Root, ct.ID, commandArgs())
+	code, err := delegate(c, ct.ID).Run(rt.Root, ct.ID, commandArgs())
 	if err != nil {
 		ct.Unlock()
 		return err

@@ -26,7 +26,7 @@ var execCommand = &cli.Command{
 		}
 		id := c.Args().First()
 		if delegated(id) {
-			return delegate(c).Exec(rt.Root, id, commandArgs())
+			return delegate(c, id).Exec(rt.Root, id, commandArgs())
 		}
 		if _, _, err := rt.OCIState(id); err != nil {
 			return err

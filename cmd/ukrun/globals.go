@@ -87,8 +87,9 @@ func monitorArgs(c *cli.Context) []string {
 	return a
 }
 
-// delegate returns runc with the global flags it shares with ukrun.
-func delegate(c *cli.Context) runc.Runc {
+// delegate returns runc for container id, with the global flags it shares
+// with ukrun: the runc recorded at its create, else the configured one.
+func delegate(c *cli.Context, id string) runc.Runc {
 	var g []string
 	if c.String("log") != "" {
 		g = append(g, "--log", c.String("log"))
@@ -100,7 +101,7 @@ func delegate(c *cli.Context) runc.Runc {
 	if c.Bool("debug") {
 		g = append(g, "--debug")
 	}
-	return runc.Runc{Path: rt.Config.Runc, Global: g}
+	return runc.Runc{Path: runc.RecordedPath(rt.Root, id, rt.Config.Runc), Global: g}
 }
 
 // commandArgs returns the command and its arguments exactly as given, for
@@ -145,7 +146,7 @@ func idCommand(cmd *cli.Command, action func(c *cli.Context, id string) error) *
 			return err
 		}
 		if delegated(id) {
-			return delegate(c).Exec(rt.Root, id, commandArgs())
+			return delegate(c, id).Exec(rt.Root, id, commandArgs())
 		}
 		return action(c, id)
 	}

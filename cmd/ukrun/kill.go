@@ -26,7 +26,7 @@ var killCommand = &cli.Command{
 			return err
 		}
 		if delegated(id) {
-			return delegate(c).Exec(rt.Root, id, commandArgs())
+			return delegate(c, id).Exec(rt.Root, id, commandArgs())
 		}
 		return rt.Kill(id, sig, c.Bool("all"))
 	},

@@ -56,11 +56,15 @@ func runcCreate(c *cli.Context, id string) error {
 		return err
 	}
 	defer ct.Unlock()
+	if _, err := runc.RecordPath(rt.Root, id, rt.Config.Runc); err != nil {
+		ct.Remove()
+		return err
+	}
 	if err := os.Mkdir(runc.Root(rt.Root, id), 0o711); err != nil {
 		ct.Remove()
 		return fmt.Errorf("make runc root: %w", err)
 	}
-	code, err := delegate(c).Run(rt.Root, id, commandArgs())
+	code, err := delegate(c, id).Run(rt.Root, id, commandArgs())
 	if err == nil && code != 0 && c.Command.Name == "create" {
 		err = fmt.Errorf("runc create failed with exit status %d", code)
 	}

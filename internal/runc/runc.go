@@ -31,6 +31,30 @@ func Delegated(root, id string) bool {
 	return err == nil && st.IsDir()
 }
 
+// pathFile records, beside runc's root, the runc binary that created the
+// container: later commands use it, not a config changed since.
+func pathFile(root, id string) string { return filepath.Join(root, id, "runc.path") }
+
+// RecordPath resolves bin in PATH and records it for container id.
+func RecordPath(root, id, bin string) (string, error) {
+	p, err := exec.LookPath(bin)
+	if err != nil {
+		return "", fmt.Errorf("runc binary %q not found (set runc in the config file): %w", bin, err)
+	}
+	if p, err = filepath.Abs(p); err != nil {
+		return "", err
+	}
+	return p, os.WriteFile(pathFile(root, id), []byte(p), 0o600)
+}
+
+// RecordedPath is the runc binary recorded for id, or def when none is.
+func RecordedPath(root, id, def string) string {
+	if b, err := os.ReadFile(pathFile(root, id)); err == nil && len(b) > 0 {
+		return string(b)
+	}
+	return def
+}
+
 // Knows tells whether runc still has state for id in its root.
 func Knows(root, id string) bool {
 	_, err := os.Stat(filepath.Join(Root(root, id), id))

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -25,7 +26,10 @@ func TestNonVMBundleRunsUnderRunc(t *testing.T) {
 	if s := e.state("plain2"); s.Status != specs.StateCreated {
 		t.Fatalf("state after create: %+v", s)
 	}
-	e.must("start", "plain2")
+	// Later commands use the runc recorded at create, not today's config.
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("runc = \"/nonexistent/runc\"\n"), 0o644)
+	e.must("--config", cfg, "start", "plain2")
 	if s := e.state("plain2"); s.Status != specs.StateRunning {
 		t.Fatalf("state after start: %+v", s)
 	}
@@ -33,9 +37,12 @@ func TestNonVMBundleRunsUnderRunc(t *testing.T) {
 	if err := json.Unmarshal([]byte(e.must("ps", "--format", "json", "plain2").stdout), &pids); err != nil || len(pids) != 1 {
 		t.Fatalf("ps: %v %v", pids, err)
 	}
-	e.must("kill", "plain2", "KILL")
+	e.must("--config", cfg, "kill", "plain2", "KILL")
+	e.must("--config", cfg, "delete", "--force", "plain2")
 	e.must("delete", "--force", "plain2")
-	e.must("delete", "--force", "plain2")
+	if r := e.ukrun("", "--config", cfg, "run", "--bundle", b, "plain3"); r.code == 0 || !strings.Contains(r.stderr, "/nonexistent/runc") {
+		t.Fatalf("create with a missing runc: %+v", r)
+	}
 }
 
 // runcBundle makes a bundle from `runc spec` whose rootfs holds testapp.
