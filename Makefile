@@ -13,8 +13,8 @@ deps:
 	@scripts/install-deps.sh
 
 build:
-	$(GO) build -o $(BIN)/ukrun ./cmd/ukrun
-	$(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukrun-monitor ./cmd/ukrun-monitor
+	$(GOFLAGS_STATIC) $(GO) build -tags urfave_cli_no_docs -o $(BIN)/ukrun ./cmd/ukrun
+	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukrun-monitor ./cmd/ukrun-monitor
 	$(GO) build -o $(BIN)/containerd-shim-ukrun-v2 ./cmd/containerd-shim-ukrun-v2
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukinit ./cmd/ukinit
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/testapp ./test/testapp

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cavaliergopher/cpio"
 
+	"github.com/ukrun/ukrun/internal/filehash"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
@@ -29,7 +30,7 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	for i, m := range modules {
 		inGuest[i] = path.Join(ModuleDir, fmt.Sprintf("%02d-%s", i, filepath.Base(m)))
 	}
-	key, err := baseKey([]string{ukinit}, modules)
+	key, err := baseKey(filepath.Join(cacheDir, ".sums"), append([]string{ukinit}, modules...))
 	if err != nil {
 		return "", nil, err
 	}
@@ -60,29 +61,19 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	return out, inGuest, err
 }
 
-// baseKey hashes the contents of ukinit and the modules, in order.
-func baseKey(files ...[]string) (string, error) {
+// baseKey names the base by the contents of ukinit and the modules, in
+// order (each file's hash remembered in memoDir while it is unchanged).
+func baseKey(memoDir string, files []string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "layout %s\x00", ModuleDir)
-	for _, group := range files {
-		for _, f := range group {
-			if err := hashFile(h, f); err != nil {
-				return "", err
-			}
+	for _, f := range files {
+		sum, err := filehash.Sum(f, memoDir)
+		if err != nil {
+			return "", err
 		}
+		fmt.Fprintf(h, "%s\x00%s\x00", filepath.Base(f), sum)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
-}
-
-func hashFile(w io.Writer, name string) error {
-	f, err := os.Open(name)
-	if err != nil {
-		return fmt.Errorf("hash %s: %w", name, err)
-	}
-	defer f.Close()
-	fmt.Fprintf(w, "%s\x00", filepath.Base(name))
-	_, err = io.Copy(w, f)
-	return err
 }
 
 // Bind is a host file or directory copied to Dest inside the guest's root,

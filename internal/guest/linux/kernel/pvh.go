@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"compress/bzip2"
 	"compress/gzip"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,8 @@ import (
 	"path/filepath"
 
 	"github.com/ulikunitz/xz/lzma"
+
+	"github.com/ukrun/ukrun/internal/filehash"
 )
 
 // PVH returns the path of an uncompressed ELF vmlinux extracted from
@@ -38,11 +38,11 @@ func PVH(bzImage, cacheDir string) (string, error) {
 		return bzImage, nil
 	}
 
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hashing kernel image %s: %w", bzImage, err)
+	sum, err := filehash.Sum(bzImage, filepath.Join(cacheDir, ".sums"))
+	if err != nil {
+		return "", fmt.Errorf("hashing kernel image: %w", err)
 	}
-	out := filepath.Join(cacheDir, "vmlinux-"+hex.EncodeToString(h.Sum(nil))[:16])
+	out := filepath.Join(cacheDir, "vmlinux-"+sum[:16])
 	if _, err := os.Stat(out); err == nil {
 		return out, nil
 	}
