@@ -55,6 +55,7 @@ type vmRequest struct {
 // Create makes a VM container and leaves its monitor waiting for start. It
 // returns the monitor, a child of this process. On error nothing is left.
 func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
+	r.Log.Debug("create: begin", "id", o.ID)
 	req, err := r.validate(o, spec)
 	if err != nil {
 		return nil, err
@@ -161,6 +162,7 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 			return err
 		}
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
+		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
 		mon, err = r.startMonitor(c, st, req, plan, nic)
 		return err
 	})
@@ -230,7 +232,7 @@ func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest,
 	}
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
-		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic),
+		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic), Accel: r.Accel(),
 	}
 	ports := req.backend.Caps().Ports
 	var disks []vmm.Disk

@@ -50,6 +50,7 @@ type Request struct {
 	// ExitDisk is the guest's device for the exit disk when the VMM has no
 	// virtio-serial (Firecracker, Cloud Hypervisor); empty on QEMU.
 	ExitDisk string
+	Accel    vmm.Accel // the accelerator the VMM uses
 }
 
 // Prepare resolves the kernel and writes the container's initrd.
@@ -62,7 +63,7 @@ func Prepare(r Request) (*Boot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare kernel %s: %w", kpath, err)
 	}
-	machine, mods, args, err := Layout(r.VM.VMM, kconf, r.VM.Cmdline)
+	machine, mods, args, err := Layout(r.VM.VMM, r.Accel, kconf, r.VM.Cmdline)
 	if err != nil {
 		return nil, fmt.Errorf("kernel %s: %w", kpath, err)
 	}
@@ -220,7 +221,7 @@ func App(s *specs.Spec) *proto.App {
 // Layout is what a Linux guest looks like on VMM vmmName with a kernel of build
 // config kconf: QEMU's machine, the modules ukinit loads (when the kernel
 // has them as modules) and the kernel command line, extra at its end.
-func Layout(vmmName string, kconf map[string]string, extra string) (vmm.Machine, []string, string, error) {
+func Layout(vmmName string, accel vmm.Accel, kconf map[string]string, extra string) (vmm.Machine, []string, string, error) {
 	mmio := kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y"
 	switch vmmName {
 	case "firecracker":
@@ -235,9 +236,9 @@ func Layout(vmmName string, kconf map[string]string, extra string) (vmm.Machine,
 		return qemu.PC, []string{"virtio_pci", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=0", proto.PowerOffParam+"=1"), nil
 	}
 	if mmio {
-		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, extra), nil
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, accel, extra), nil
 	}
-	return qemu.PC, modules, Cmdline(qemu.PC, extra), nil
+	return qemu.PC, modules, Cmdline(qemu.PC, accel, extra), nil
 }
 
 // consoleCmdline is the command line on a VMM without virtio-serial: the
@@ -253,11 +254,15 @@ func consoleCmdline(extra string, vmmArgs ...string) string {
 
 // Cmdline is the guest kernel's command line: console on the first serial
 // port (a file on the host), reboot to end the VM, ukinit as init, then the
-// bundle's extra arguments.
-func Cmdline(m qemu.Machine, extra string) string {
+// bundle's extra arguments. Under TCG the guest skips calibrating its local
+// APIC timer (about 220 ms of boot, measured) and ticks from the PIT.
+func Cmdline(m qemu.Machine, accel vmm.Accel, extra string) string {
 	args := []string{"console=ttyS0", "reboot=t", "panic=-1", "rdinit=/init"}
 	if m == qemu.MicroVM {
 		args = append(args, "acpi=off")
+	}
+	if accel == vmm.TCG {
+		args = append(args, "noapictimer")
 	}
 	if extra = strings.TrimSpace(extra); extra != "" {
 		args = append(args, extra)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/guest/linux/initrd"
 	"github.com/ukrun/ukrun/internal/guest/proto"
+	"github.com/ukrun/ukrun/internal/vmm"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
 
@@ -21,9 +22,15 @@ func TestCmdline(t *testing.T) {
 		{qemu.PC, "  debug ", "console=ttyS0 reboot=t panic=-1 rdinit=/init debug"},
 		{qemu.MicroVM, "", "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off"},
 	} {
-		if got := Cmdline(tc.m, tc.extra); got != tc.want {
+		if got := Cmdline(tc.m, vmm.KVM, tc.extra); got != tc.want {
 			t.Errorf("Cmdline(%s, %q) = %q, want %q", tc.m, tc.extra, got, tc.want)
 		}
+	}
+}
+
+func TestCmdlineTCG(t *testing.T) {
+	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off noapictimer"; got != want {
+		t.Errorf("Cmdline under TCG = %q, want %q", got, want)
 	}
 }
 
