@@ -94,7 +94,11 @@ func (b *bench) vmmPid(id string) int {
 // monitorRSS starts a VM and reads its monitor's resident set while the
 // guest runs.
 func (b *bench) monitorRSS() (int, error) {
-	if err := runQuiet(b.ukrun("create", "--bundle", b.bundle, "rss")); err != nil {
+	bundle, err := makeBundleArgs(filepath.Join(filepath.Dir(b.root), "rss-bundle"), b.bin, "testapp", "out=up", "sleep=30")
+	if err != nil {
+		return 0, err
+	}
+	if err := runQuiet(b.ukrun("create", "--bundle", bundle, "rss")); err != nil {
 		return 0, err
 	}
 	defer runQuiet(b.ukrun("delete", "--force", "rss"))

@@ -113,7 +113,11 @@ func median(v []float64) float64 {
 
 // makeBundle writes a VM bundle whose app prints one line and exits.
 func makeBundle(work, bin string) (string, error) {
-	dir := filepath.Join(work, "bundle")
+	return makeBundleArgs(filepath.Join(work, "bundle"), bin, "testapp", "out=up", "sleep=0.2", "exit=0")
+}
+
+// makeBundleArgs writes a VM bundle in dir whose app runs args.
+func makeBundleArgs(dir, bin string, args ...string) (string, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "rootfs", "bin"), 0o755); err != nil {
 		return "", err
 	}
@@ -126,7 +130,7 @@ func makeBundle(work, bin string) (string, error) {
 	}
 	spec := map[string]any{
 		"ociVersion":  "1.2.0",
-		"process":     map[string]any{"args": []string{"testapp", "out=up", "sleep=0.2", "exit=0"}, "env": []string{"PATH=/bin"}, "cwd": "/", "user": map[string]int{"uid": 0, "gid": 0}},
+		"process":     map[string]any{"args": args, "env": []string{"PATH=/bin"}, "cwd": "/", "user": map[string]int{"uid": 0, "gid": 0}},
 		"root":        map[string]string{"path": "rootfs"},
 		"annotations": map[string]string{"dev.ukrun.guest": "linux"},
 		"linux":       map[string]any{"namespaces": []map[string]string{{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}}},
