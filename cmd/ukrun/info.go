@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/opencontainers/runtime-spec/specs-go/features"
 	"github.com/urfave/cli/v2"
 
+	"github.com/ukrun/ukrun/internal/guest/compat"
 	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/vmm/backends"
 )
 
 var featuresCommand = &cli.Command{
@@ -27,8 +30,8 @@ var featuresCommand = &cli.Command{
 			},
 			Annotations: map[string]string{
 				"dev.ukrun.version":  version,
-				"dev.ukrun.guests":   "linux",
-				"dev.ukrun.vmms":     "qemu",
+				"dev.ukrun.guests":   strings.Join(compat.Names(), ","),
+				"dev.ukrun.vmms":     strings.Join(backends.Names(), ","),
 				"dev.ukrun.accel":    string(rt.Accel()),
 				"dev.ukrun.vm-key":   oci.KeyGuest,
 				"dev.ukrun.delegate": "runc (bundles without " + oci.KeyGuest + ")",

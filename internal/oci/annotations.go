@@ -26,7 +26,7 @@ const (
 	KeyCmdline = "dev.ukrun.cmdline"
 	KeyMemory  = "dev.ukrun.memory"
 	KeyVCPUs   = "dev.ukrun.vcpus"
-	KeyVersion = "dev.ukrun.version"     // the unikernel's libOS version, for its argument style
+	KeyVersion = "dev.ukrun.unikernel-version" // the libOS version, for its argument style
 	KeyBlockAt = "dev.ukrun.block-mount" // where the guest mounts the block device
 	KeySeccomp = "dev.ukrun.seccomp"     // the VMM's own seccomp filter: true (default) or false
 	// KeyDMBlock carries urunc's useDMBlock (the devmapper snapshot as the
