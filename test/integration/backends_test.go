@@ -216,11 +216,7 @@ func TestLinuxWithoutVirtioSerial(t *testing.T) {
 		t.Run(vmm, func(t *testing.T) {
 			e := newEnv(t)
 			p := newPod(t)
-			srv := p.InPeer(filepath.Join(binDir, "testapp"), "listen=9090")
-			if err := srv.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { srv.Process.Kill(); srv.Wait() }()
+			peerServer(t, p, 9090)
 			b := netBundle(t, p, []string{"out=guest on " + vmm, "connect=" + p.PeerIP + ":9090", "exit=5"})
 			s := readSpec(t, b)
 			s.Annotations["dev.ukrun.vmm"] = vmm

@@ -256,11 +256,7 @@ func TestBothKernels(t *testing.T) {
 			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
 			p := newPod(t)
 			b := netBundle(t, p, []string{"out=up", "cat", "connect=" + p.PeerIP + ":9191", "exit=7"})
-			srv := p.InPeer(filepath.Join(binDir, "testapp"), "listen=9191")
-			if err := srv.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { srv.Process.Kill(); srv.Wait() }()
+			peerServer(t, p, 9191)
 			r := e.ukrun("in\n", "--config", cfg, "run", "--bundle", b, "k")
 			if r.code != 7 || !strings.HasPrefix(r.stdout, "up\nin\nhello from ") || r.stderr != "" {
 				t.Fatalf("run with the %s kernel: %+v", name, r)

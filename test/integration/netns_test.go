@@ -1,7 +1,9 @@
 package integration
 
 import (
+	"fmt"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/ukrun/ukrun/test/testnet"
@@ -28,4 +30,15 @@ func netBundle(t *testing.T, p *pod, args []string) string {
 	}
 	writeSpec(t, b, s)
 	return b
+}
+
+// peerServer runs testapp's TCP server on port in the pod's peer until the
+// test ends.
+func peerServer(t *testing.T, p *pod, port int) {
+	t.Helper()
+	srv := p.InPeer(filepath.Join(binDir, "testapp"), fmt.Sprintf("listen=%d", port))
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
 }

@@ -15,11 +15,7 @@ func TestGuestNetworkBothWays(t *testing.T) {
 	p := newPod(t)
 
 	// Guest -> peer.
-	srv := p.InPeer(filepath.Join(binDir, "testapp"), "listen=9090")
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { srv.Process.Kill(); srv.Wait() }()
+	peerServer(t, p, 9090)
 	r := e.ukrun("", "run", "--bundle", netBundle(t, p, []string{"connect=" + p.PeerIP + ":9090", "exit=0"}), "out")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "hello from ") {
 		t.Fatalf("guest to peer: %+v", r)
