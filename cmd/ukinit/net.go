@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
@@ -14,9 +15,7 @@ import (
 // configureNet brings up lo and gives the NIC with the pod's MAC the pod's
 // address, MTU and default route.
 func configureNet(n *proto.Net) error {
-	if lo, err := netlink.LinkByName("lo"); err == nil {
-		netlink.LinkSetUp(lo)
-	}
+	loUp()
 	if n == nil {
 		return nil
 	}
@@ -55,6 +54,22 @@ func configureNet(n *proto.Net) error {
 		return fmt.Errorf("default route via %s: %w", gw, err)
 	}
 	return nil
+}
+
+// loUp sets lo up with two ioctls: a guest without a NIC does not pay for
+// netlink's first use (26 ms of boot under TCG, measured).
+func loUp() {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil || unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr) != nil {
+		return
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
 }
 
 func linkByMAC(mac string, timeout time.Duration) (netlink.Link, error) {
