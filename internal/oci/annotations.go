@@ -27,8 +27,8 @@ const (
 	KeyMemory  = "dev.ukrun.memory"
 	KeyVCPUs   = "dev.ukrun.vcpus"
 	KeyVersion = "dev.ukrun.unikernel-version" // the libOS version, for its argument style
-	KeyBlockAt = "dev.ukrun.block-mount" // where the guest mounts the block device
-	KeySeccomp = "dev.ukrun.seccomp"     // the VMM's own seccomp filter: true (default) or false
+	KeyBlockAt = "dev.ukrun.block-mount"       // where the guest mounts the block device
+	KeySeccomp = "dev.ukrun.seccomp"           // the VMM's own seccomp filter: true (default) or false
 	// KeyDMBlock carries urunc's useDMBlock (the devmapper snapshot as the
 	// guest's block device), which ukrun refuses rather than ignores.
 	KeyDMBlock = "dev.ukrun.devmapper-block"
