@@ -29,7 +29,7 @@ func TestCmdline(t *testing.T) {
 }
 
 func TestCmdlineTCG(t *testing.T) {
-	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off noapictimer"; got != want {
+	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off noapictimer noreplace-smp"; got != want {
 		t.Errorf("Cmdline under TCG = %q, want %q", got, want)
 	}
 }
