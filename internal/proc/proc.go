@@ -37,20 +37,10 @@ func Of(pid int) (Ident, error) {
 
 // stat reads the start time and state letter of pid.
 func stat(pid int) (uint64, byte, error) {
-	if pid <= 0 {
-		return 0, 0, fmt.Errorf("invalid pid %d", pid)
-	}
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
-		return 0, 0, ErrGone
+		return 0, 0, err
 	}
-	// The command name may hold spaces and parens: fields follow the last ')'.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, 0, fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	f := strings.Fields(s[i+1:])
 	if len(f) < 20 {
 		return 0, 0, fmt.Errorf("parse /proc/%d/stat", pid)
 	}
@@ -59,6 +49,25 @@ func stat(pid int) (uint64, byte, error) {
 		return 0, 0, fmt.Errorf("parse /proc/%d/stat: %w", pid, err)
 	}
 	return st, f[0][0], nil
+}
+
+// statFields returns the fields of /proc/<pid>/stat after the command
+// name, from the state letter (field 3) on.
+func statFields(pid int) ([]string, error) {
+	if pid <= 0 {
+		return nil, fmt.Errorf("invalid pid %d", pid)
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil, ErrGone
+	}
+	// The command name may hold spaces and parens: fields follow the last ')'.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return nil, fmt.Errorf("parse /proc/%d/stat", pid)
+	}
+	return strings.Fields(s[i+1:]), nil
 }
 
 // Alive tells whether the process still runs (a zombie does not).
@@ -194,16 +203,10 @@ func ChildOf(parent Ident, nsPid int) (Ident, error) {
 
 // ppidOf reads field 4 of /proc/<pid>/stat.
 func ppidOf(pid int) (int, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	f, err := statFields(pid)
 	if err != nil {
 		return 0, err
 	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
-	}
-	f := strings.Fields(s[i+1:])
 	if len(f) < 2 {
 		return 0, fmt.Errorf("parse /proc/%d/stat", pid)
 	}
