@@ -7,8 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/image"
-	"github.com/ukrun/ukrun/internal/state"
 )
 
 var packCommand = &cli.Command{
@@ -37,6 +37,6 @@ var packCommand = &cli.Command{
 		if err != nil {
 			return err
 		}
-		return state.WriteFileAtomic(c.String("output"), buf.Bytes(), 0o644)
+		return atomicfile.Write(c.String("output"), buf.Bytes(), 0o644)
 	},
 }

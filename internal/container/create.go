@@ -14,6 +14,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/cgroups"
 	"github.com/ukrun/ukrun/internal/guest/linux"
 	"github.com/ukrun/ukrun/internal/guest/proto"
@@ -388,7 +389,7 @@ func writePidFile(path string, pid int) error {
 	if err != nil {
 		return err
 	}
-	return state.WriteFileAtomic(abs, []byte(strconv.Itoa(pid)), 0o644)
+	return atomicfile.Write(abs, []byte(strconv.Itoa(pid)), 0o644)
 }
 
 // rollback undoes a failed create: stop what runs, undo the record, remove

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/ukrun/ukrun/internal/atomicfile"
 )
 
 // Sum returns the hex SHA-256 of the file at path, remembered in memoDir.
@@ -35,13 +37,7 @@ func Sum(path, memoDir string) (string, error) {
 	sum := hex.EncodeToString(h.Sum(nil))
 	// A memo that cannot be written only costs a hash next time.
 	if os.MkdirAll(memoDir, 0o700) == nil {
-		if tmp, err := os.CreateTemp(memoDir, ".tmp-"); err == nil {
-			_, werr := tmp.WriteString(sum)
-			if tmp.Close() == nil && werr == nil {
-				os.Rename(tmp.Name(), memo)
-			}
-			os.Remove(tmp.Name())
-		}
+		atomicfile.Write(memo, []byte(sum), 0o600)
 	}
 	return sum, nil
 }

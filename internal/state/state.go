@@ -10,6 +10,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/config"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
@@ -70,7 +71,7 @@ func (c *Container) Save(s *State) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return WriteFileAtomic(filepath.Join(c.Dir, StateFile), b, 0o600)
+	return atomicfile.Write(filepath.Join(c.Dir, StateFile), b, 0o600)
 }
 
 // Load reads state.json.
@@ -84,33 +85,6 @@ func (c *Container) Load() (*State, error) {
 		return nil, fmt.Errorf("parse state of %s: %w", c.ID, err)
 	}
 	return &s, nil
-}
-
-// WriteFileAtomic writes data to name through a synced temp file and a
-// rename, so readers see the old or the new content, never a mix.
-func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(perm)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), name)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return nil
 }
 
 // ErrNotExist is returned for an id with no directory under the root.

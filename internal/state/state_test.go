@@ -3,7 +3,6 @@ package state
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -77,20 +76,5 @@ func TestCreateOpenRemove(t *testing.T) {
 	}
 	if ids, _ := List(root); len(ids) != 0 {
 		t.Fatalf("List after Remove: %v", ids)
-	}
-}
-
-func TestWriteFileAtomicLeavesNoTemp(t *testing.T) {
-	dir := t.TempDir()
-	name := filepath.Join(dir, "f")
-	for _, v := range []string{"one", "two"} {
-		if err := WriteFileAtomic(name, []byte(v), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, _ := os.ReadFile(name)
-	ents, _ := os.ReadDir(dir)
-	if string(b) != "two" || len(ents) != 1 {
-		t.Fatalf("content %q, %d entries", b, len(ents))
 	}
 }

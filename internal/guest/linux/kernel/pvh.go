@@ -13,6 +13,7 @@ import (
 
 	"github.com/ulikunitz/xz/lzma"
 
+	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/filehash"
 )
 
@@ -58,7 +59,10 @@ func PVH(bzImage, cacheDir string) (string, error) {
 	if err := checkPVH(bytes.NewReader(vmlinux)); err != nil {
 		return "", fmt.Errorf("checking vmlinux from %s: %w", bzImage, err)
 	}
-	if err := writeAtomic(cacheDir, out, vmlinux); err != nil {
+	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
+		return "", fmt.Errorf("creating cache dir: %w", err)
+	}
+	if err := atomicfile.Write(out, vmlinux, 0o644); err != nil {
 		return "", fmt.Errorf("caching vmlinux from %s: %w", bzImage, err)
 	}
 	return out, nil
@@ -127,31 +131,4 @@ func formatName(p []byte) string {
 		}
 	}
 	return fmt.Sprintf("(unknown magic % x)", p[:min(len(p), 6)])
-}
-
-// writeAtomic writes data to path via a temp file in dir and a rename.
-func writeAtomic(dir, path string, data []byte) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating cache dir: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".vmlinux-*.tmp")
-	if err != nil {
-		return fmt.Errorf("creating temp file: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("setting mode of %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("renaming into place: %w", err)
-	}
-	return nil
 }
