@@ -36,12 +36,10 @@ func quietConsole() {
 // the monitor reads it once the VMM has exited.
 func writeExitDisk(dev string, code int) error {
 	var f *os.File
-	var err error
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if f, err = os.OpenFile(dev, os.O_WRONLY, 0); err == nil || time.Now().After(deadline) {
-			break
-		}
-	}
+	err := waitFor(5*time.Second, func() (err error) {
+		f, err = os.OpenFile(dev, os.O_WRONLY, 0)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("open exit disk: %w", err)
 	}

@@ -73,19 +73,16 @@ func loUp() {
 }
 
 func linkByMAC(mac string, timeout time.Duration) (netlink.Link, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		links, err := netlink.LinkList()
-		if err == nil {
-			for _, l := range links {
-				if strings.EqualFold(l.Attrs().HardwareAddr.String(), mac) {
-					return l, nil
-				}
+	var link netlink.Link
+	err := waitFor(timeout, func() error {
+		links, _ := netlink.LinkList()
+		for _, l := range links {
+			if strings.EqualFold(l.Attrs().HardwareAddr.String(), mac) {
+				link = l
+				return nil
 			}
 		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("no NIC with MAC %s", mac)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return fmt.Errorf("no NIC with MAC %s", mac)
+	})
+	return link, err
 }

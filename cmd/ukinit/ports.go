@@ -17,17 +17,15 @@ type ports struct {
 
 // openPorts waits for the monitor's ports to appear and opens them.
 func openPorts(timeout time.Duration) (*ports, error) {
-	deadline := time.Now().Add(timeout)
-	for {
-		devs, err := findPorts()
-		if err == nil {
-			return openAll(devs)
-		}
-		if time.Now().After(deadline) {
-			return nil, err
-		}
-		time.Sleep(10 * time.Millisecond)
+	var devs map[string]string
+	err := waitFor(timeout, func() (err error) {
+		devs, err = findPorts()
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return openAll(devs)
 }
 
 // findPorts maps port names to /dev nodes via /sys/class/virtio-ports.
