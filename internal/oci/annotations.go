@@ -10,7 +10,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/ukrun/ukrun/internal/guest/compat"
-	"github.com/ukrun/ukrun/internal/vmm/backends"
 )
 
 // Annotation keys of ukrun. A bundle is a VM bundle when KeyGuest is set.
@@ -65,8 +64,8 @@ func ParseVM(a map[string]string, rootfs string) (*VM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("annotation %s: %w", KeyGuest, err)
 	}
-	if !contains(backends.Names(), vm.VMM) {
-		return nil, badValue(KeyVMM, vm.VMM, strings.Join(backends.Names(), ", "))
+	if !contains(compat.VMMs, vm.VMM) {
+		return nil, badValue(KeyVMM, vm.VMM, strings.Join(compat.VMMs, ", "))
 	}
 	if vm.Kernel, err = imagePath(a, KeyKernel, rootfs); err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ func (g Guest) RootfsModes(vmm string) []string {
 	return g.Rootfs
 }
 
+// VMMs are the dev.ukrun.vmm values, the table's columns; package
+// backends implements exactly these (its test says so).
+var VMMs = []string{"qemu", "firecracker", "cloud-hypervisor", "hvt", "spt"}
+
 // Table is every guest type, in the order the docs list them.
 var Table = []Guest{
 	{Name: "linux", VMMs: []string{"qemu", "firecracker", "cloud-hypervisor"}, Rootfs: []string{"initrd", "9p"},

@@ -3,6 +3,8 @@ package backends
 import (
 	"strings"
 	"testing"
+
+	"github.com/ukrun/ukrun/internal/guest/compat"
 )
 
 func TestRegistry(t *testing.T) {
@@ -15,6 +17,10 @@ func TestRegistry(t *testing.T) {
 	}
 	if got := strings.Join(Names(), " "); got != "qemu firecracker cloud-hypervisor hvt spt" {
 		t.Fatalf("Names() = %s", got)
+	}
+	// Annotations are validated against compat's list: the same VMMs.
+	if got, want := strings.Join(Names(), " "), strings.Join(compat.VMMs, " "); got != want {
+		t.Fatalf("backends %s, compat.VMMs %s", got, want)
 	}
 	for _, w := range want {
 		b, err := Get(w.name)
