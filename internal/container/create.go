@@ -177,7 +177,7 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 	var spec vmm.Spec
 	var err error
 	if linuxGuest {
-		spec, err = r.linuxSpec(c, st, req, nic)
+		spec, err = r.linuxSpec(c, st, req, nic, caps.Ports)
 	} else {
 		spec, err = unikernelSpec(req, nic)
 	}
@@ -220,13 +220,14 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
 		Paused: caps.Paused, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
-		plan.ExitFile = c.Path(state.ExitDisk)
+		plan.ExitFile = c.Path(state.ExitDisk) // made by linuxSpec
 	}
 	return plan, nil
 }
 
-// linuxSpec writes a Linux guest's initrd: ukinit, modules, the app.
-func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (vmm.Spec, error) {
+// linuxSpec writes a Linux guest's initrd: ukinit, modules, the app; and,
+// when the VMM has no virtio-serial ports, the exit disk.
+func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result, ports bool) (vmm.Spec, error) {
 	initrd := c.Path(state.InitrdFile)
 	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
 		return vmm.Spec{}, err
@@ -235,7 +236,6 @@ func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest,
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
 		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic), Accel: r.Accel(),
 	}
-	ports := req.backend.Caps().Ports
 	var disks []vmm.Disk
 	if !ports {
 		// No virtio-serial: the exit code comes back on a disk of its own.

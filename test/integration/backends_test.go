@@ -70,12 +70,14 @@ func unikernelBundle(t *testing.T, p *pod, guest, vmm, cmdline string, extra map
 // ownKernelPath is ukrun's own guest kernel, the default when built.
 const ownKernelPath = "/var/lib/ukrun/kernel/vmlinux"
 
-// backendCases are a guest each VMM boots, with its storage.
-var backendCases = []struct {
+// backendCase is a guest a VMM boots, with its storage.
+type backendCase struct {
 	vmm, guest string
 	extra      map[string]string
 	disk       bool
-}{
+}
+
+var backendCases = []backendCase{
 	{vmm: "firecracker", guest: "unikraft", extra: map[string]string{"dev.ukrun.initrd": "/initrd"}},
 	{vmm: "hvt", guest: "rumprun", extra: map[string]string{"dev.ukrun.block": "/disk.img", "dev.ukrun.block-mount": "/data"}, disk: true},
 	{vmm: "spt", guest: "mirage", extra: map[string]string{"dev.ukrun.block": "/disk.img"}, disk: true},
@@ -116,11 +118,7 @@ func TestBackendsRunToCompletion(t *testing.T) {
 // Cloud Hypervisor runs a real Linux guest, QEMU standing in.
 func TestBackendsLifecycle(t *testing.T) {
 	cfg := fakeVMMs(t)
-	cases := append(backendCases, struct {
-		vmm, guest string
-		extra      map[string]string
-		disk       bool
-	}{vmm: "cloud-hypervisor", guest: "linux"})
+	cases := append(backendCases, backendCase{vmm: "cloud-hypervisor", guest: "linux"})
 	for _, tc := range cases {
 		t.Run(tc.vmm, func(t *testing.T) {
 			e := newEnv(t)
