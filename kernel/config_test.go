@@ -55,4 +55,18 @@ func TestGuestConfigHasWhatUkrunNeeds(t *testing.T) {
 	if set["CONFIG_MODULES"] != "n" {
 		t.Errorf("CONFIG_MODULES=%q: the guest kernel must need no modules", set["CONFIG_MODULES"])
 	}
+	for opt, why := range trimmed {
+		if set[opt] != "n" {
+			t.Errorf("%s=%q, want n: %s", opt, set[opt], why)
+		}
+	}
+}
+
+// trimmed maps options kept off to the boot time they cost under TCG
+// (initcall_debug, 6.1).
+var trimmed = map[string]string{
+	"CONFIG_LEGACY_PTYS": "registering 256 legacy pty pairs: ~50 ms",
+	"CONFIG_VT":          "a VT console nobody reads; it pulls in input",
+	"CONFIG_SERIO":       "probing for an i8042 that is not there: ~45 ms",
+	"CONFIG_IPV6_SIT":    "a sit0 tunnel device",
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Builds ukrun's own guest kernel from Debian's linux-source-6.1: tinyconfig
-# plus kernel/guest.config. Cached by the hash of the config and the source
-# version: a second run is instant. Installs it as ukrun's default Linux
-# guest kernel (/var/lib/ukrun/kernel) and prints the vmlinux path.
+# plus kernel/guest.config, with kernel/patches/*.patch applied. Cached by the
+# hash of the config, the patches and the source version (not the checkout's
+# path): a second run is instant. Installs it as ukrun's default Linux guest
+# kernel (/var/lib/ukrun/kernel) and prints the vmlinux path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "build-kernel: run as root" >&2; exit 1; }
-pkgs=(linux-source-6.1 build-essential bc bison flex libelf-dev xz-utils)
+pkgs=(linux-source-6.1 build-essential patch bc bison flex libelf-dev xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -15,7 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 src_tar=$(ls /usr/src/linux-source-6.1.tar.xz)
-key=$( (sha256sum "$here/kernel/guest.config"; dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -c1-16)
+patches=("$here"/kernel/patches/*.patch)
+key=$( (cat "$here/kernel/guest.config" "${patches[@]}"; dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -c1-16)
 out=/var/cache/ukrun/guest-kernel/$key
 install_kernel() {
   dest=/var/lib/ukrun/kernel
@@ -32,6 +34,7 @@ work=$(mktemp -d /var/tmp/ukrun-kernel.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 tar -C "$work" -xf "$src_tar"
 cd "$work"/linux-source-6.1
+for p in "${patches[@]}"; do patch -s -p1 <"$p" >&2; done
 make -s ARCH=x86_64 tinyconfig >&2
 scripts/kconfig/merge_config.sh -m .config "$here/kernel/guest.config" >&2
 make -s ARCH=x86_64 olddefconfig >&2
