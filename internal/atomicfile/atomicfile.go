@@ -1,5 +1,5 @@
 // Package atomicfile replaces files whole: readers see the old content or
-// the new, never a mix, and a crash leaves no partial file.
+// the new, never a mix, and a crash of the writer leaves no partial file.
 package atomicfile
 
 import (
@@ -8,9 +8,21 @@ import (
 	"path/filepath"
 )
 
-// Write writes data to name through a synced temp file and a
-// rename, so readers see the old or the new content, never a mix.
+// Write replaces name durably: the data is synced before the rename, for
+// caches and outputs that must survive a power loss.
 func Write(name string, data []byte, perm os.FileMode) error {
+	return write(name, data, perm, true)
+}
+
+// WriteVolatile replaces name without syncing, for runtime state (under
+// /run, often a tmpfs): the rename still makes a crash of the writer leave
+// the old content or the new, and a power loss ends every process and
+// kernel object such a file describes. runc writes its state.json so too.
+func WriteVolatile(name string, data []byte, perm os.FileMode) error {
+	return write(name, data, perm, false)
+}
+
+func write(name string, data []byte, perm os.FileMode, sync bool) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
@@ -20,7 +32,7 @@ func Write(name string, data []byte, perm os.FileMode) error {
 	if err == nil {
 		err = tmp.Chmod(perm)
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {

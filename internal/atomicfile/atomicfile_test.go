@@ -3,20 +3,35 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
 func TestWriteLeavesNoTemp(t *testing.T) {
-	dir := t.TempDir()
-	name := filepath.Join(dir, "f")
-	for _, v := range []string{"one", "two"} {
-		if err := Write(name, []byte(v), 0o600); err != nil {
-			t.Fatal(err)
-		}
+	for name, write := range map[string]func(string, []byte, os.FileMode) error{
+		"Write": Write, "WriteVolatile": WriteVolatile,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			f := filepath.Join(dir, "f")
+			for _, v := range []string{"one", "two"} {
+				if err := write(f, []byte(v), 0o640); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b, _ := os.ReadFile(f)
+			ents, _ := os.ReadDir(dir)
+			st, _ := os.Stat(f)
+			if string(b) != "two" || len(ents) != 1 || st.Mode().Perm() != 0o640 {
+				t.Fatalf("content %q, %d entries, mode %v", b, len(ents), st.Mode())
+			}
+		})
 	}
-	b, _ := os.ReadFile(name)
-	ents, _ := os.ReadDir(dir)
-	if string(b) != "two" || len(ents) != 1 {
-		t.Fatalf("content %q, %d entries", b, len(ents))
+}
+
+func TestWriteNamesTheFile(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "no", "such", "dir")
+	if err := WriteVolatile(name, nil, 0o600); err == nil || !strings.Contains(err.Error(), name) {
+		t.Fatalf("err %v", err)
 	}
 }

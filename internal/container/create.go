@@ -389,7 +389,7 @@ func writePidFile(path string, pid int) error {
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(abs, []byte(strconv.Itoa(pid)), 0o644)
+	return atomicfile.WriteVolatile(abs, []byte(strconv.Itoa(pid)), 0o644)
 }
 
 // rollback undoes a failed create: stop what runs, undo the record, remove

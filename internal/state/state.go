@@ -65,13 +65,14 @@ func (s *State) Derive() string {
 	return s.Status
 }
 
-// Save writes state.json atomically: temp file, fsync, rename.
+// Save writes state.json atomically (temp file and rename, not synced:
+// see atomicfile.WriteVolatile).
 func (c *Container) Save(s *State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	return atomicfile.Write(filepath.Join(c.Dir, StateFile), b, 0o600)
+	return atomicfile.WriteVolatile(filepath.Join(c.Dir, StateFile), b, 0o600)
 }
 
 // Load reads state.json.
