@@ -158,14 +158,20 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 		if nic != nil {
 			defer nic.Tap.Close() // the monitor and the VMM hold their own copies
 		}
+		// The monitor's runtime starts on another core while the guest is
+		// prepared; it waits for its plan.
+		var sync *os.File
+		if mon, sync, err = r.spawnMonitor(c, st, req, nic); err != nil {
+			return err
+		}
+		defer sync.Close()
 		plan, err := r.prepare(c, st, req, nic)
 		if err != nil {
 			return err
 		}
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
-		mon, err = r.startMonitor(c, st, req, plan, nic)
-		return err
+		return r.launchVM(c, st, req, plan, mon, sync)
 	})
 	return mon, err
 }
@@ -268,16 +274,16 @@ func linuxVMSpec(boot *linux.Boot, ports bool, consoleLog string, disks []vmm.Di
 	return spec
 }
 
-// startMonitor spawns the monitor (from the calling thread, inside the
-// container's namespaces) and its cgroup, hands it the plan and records the
-// monitor and VMM once the VMM is up.
-func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, nic *netsetup.Result) (*exec.Cmd, error) {
+// spawnMonitor starts the monitor (from the calling thread, inside the
+// container's namespaces) in the container's cgroups and records it. It
+// returns the socket on which the monitor waits for its plan.
+func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*exec.Cmd, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("socketpair: %w", err)
+		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
-	defer ours.Close()
+	defer theirs.Close()
 	cmd := &exec.Cmd{
 		Path:        req.monitor,
 		Args:        append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir),
@@ -290,25 +296,33 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 	}
 	stdio, err := r.stdio(cmd, req)
 	if err != nil {
-		theirs.Close()
-		return nil, err
+		ours.Close()
+		return nil, nil, err
 	}
 	err = cmd.Start()
-	theirs.Close()
 	stdio.Close()
 	if err != nil {
-		return nil, fmt.Errorf("start monitor: %w", err)
+		ours.Close()
+		return nil, nil, fmt.Errorf("start monitor: %w", err)
 	}
 	if st.Monitor, err = proc.Of(cmd.Process.Pid); err != nil {
-		return cmd, fmt.Errorf("monitor exited at once: %w", err)
+		err = fmt.Errorf("monitor exited at once: %w", err)
+	} else {
+		err = r.joinCgroups(c, st, req.spec, cmd.Process.Pid)
 	}
-	if err := r.joinCgroups(c, st, req.spec, cmd.Process.Pid); err != nil {
-		return cmd, err
+	if err != nil {
+		ours.Close()
+		return cmd, nil, err
 	}
-	if err := json.NewEncoder(ours).Encode(plan); err != nil {
-		return cmd, fmt.Errorf("send plan to monitor: %w", err)
+	return cmd, ours, nil
+}
+
+// launchVM hands the monitor its plan and records the VMM once it is up.
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, mon *exec.Cmd, sync *os.File) error {
+	if err := json.NewEncoder(sync).Encode(plan); err != nil {
+		return fmt.Errorf("send plan to monitor: %w", err)
 	}
-	ready, pidfd, err := monitor.RecvReady(ours)
+	ready, pidfd, err := monitor.RecvReady(sync)
 	if pidfd >= 0 {
 		defer unix.Close(pidfd)
 	}
@@ -316,28 +330,25 @@ func (r *Runtime) startMonitor(c *state.Container, st *state.State, req *vmReque
 		err = errors.New(ready.Error)
 	}
 	if err != nil {
-		return cmd, fmt.Errorf("launch VM: %w", err)
+		return fmt.Errorf("launch VM: %w", err)
 	}
 	if plan.Paused != (pidfd >= 0) {
-		return cmd, fmt.Errorf("launch VM: monitor answered without the VMM's pidfd")
+		return fmt.Errorf("launch VM: monitor answered without the VMM's pidfd")
 	}
 	if plan.Paused {
 		if err := r.recordVMM(c, st, pidfd); err != nil {
-			return cmd, err
+			return err
 		}
 	} else {
 		st.Status = state.Created // the VMM is exec'd at start
 		if err := c.Save(st); err != nil {
-			return cmd, err
+			return err
 		}
 	}
 	if err := runCreateHooks(st); err != nil {
-		return cmd, err
+		return err
 	}
-	if err := writePidFile(req.opts.PidFile, cmd.Process.Pid); err != nil {
-		return cmd, err
-	}
-	return cmd, nil
+	return writePidFile(req.opts.PidFile, mon.Process.Pid)
 }
 
 func (r *Runtime) recordVMM(c *state.Container, st *state.State, pidfd int) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -41,7 +42,10 @@ type monitor struct {
 func Main(log *slog.Logger) int {
 	sync := os.NewFile(FDSync, "sync")
 	var plan Plan
-	if err := json.NewDecoder(bufio.NewReader(sync)).Decode(&plan); err != nil {
+	if err := json.NewDecoder(bufio.NewReader(sync)).Decode(&plan); errors.Is(err, io.EOF) {
+		log.Debug("monitor: create gave up before sending a plan")
+		return ExitSetup
+	} else if err != nil {
 		log.Error("monitor: read plan", "error", err)
 		return ExitSetup
 	}
