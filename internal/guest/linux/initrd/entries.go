@@ -2,7 +2,6 @@ package initrd
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -14,11 +13,11 @@ import (
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
-func addDir(a *cpio.Writer, name string, perm fs.FileMode) error {
+func addDir(a *archive, name string, perm fs.FileMode) error {
 	return a.WriteHeader(&cpio.Header{Name: name, Mode: cpio.TypeDir | cpio.FileMode(perm)})
 }
 
-func addBytes(a *cpio.Writer, name string, data []byte, perm fs.FileMode) error {
+func addBytes(a *archive, name string, data []byte, perm fs.FileMode) error {
 	if err := a.WriteHeader(&cpio.Header{Name: name, Mode: cpio.TypeReg | cpio.FileMode(perm), Size: int64(len(data))}); err != nil {
 		return err
 	}
@@ -26,7 +25,7 @@ func addBytes(a *cpio.Writer, name string, data []byte, perm fs.FileMode) error 
 	return err
 }
 
-func addFile(a *cpio.Writer, name, src string, perm fs.FileMode) error {
+func addFile(a *archive, name, src string, perm fs.FileMode) error {
 	f, err := os.Open(src)
 	if err != nil {
 		return fmt.Errorf("add %s to initrd: %w", src, err)
@@ -39,14 +38,13 @@ func addFile(a *cpio.Writer, name, src string, perm fs.FileMode) error {
 	if err := a.WriteHeader(&cpio.Header{Name: name, Mode: cpio.TypeReg | cpio.FileMode(perm), Size: st.Size()}); err != nil {
 		return err
 	}
-	_, err = io.Copy(a, f)
-	return err
+	return a.copyFrom(f, st.Size())
 }
 
 // addTree adds every directory, regular file and symlink under root, with
 // its mode and owner, below prefix. Other file types are skipped: the
 // guest's /dev is a devtmpfs.
-func addTree(a *cpio.Writer, root, prefix string) error {
+func addTree(a *archive, root, prefix string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("read rootfs: %w", err)
@@ -98,8 +96,7 @@ func addTree(a *cpio.Writer, root, prefix string) error {
 				return fmt.Errorf("read rootfs: %w", err)
 			}
 			defer f.Close()
-			_, err = io.Copy(a, f)
-			return err
+			return a.copyFrom(f, h.Size)
 		}
 		return nil
 	})
@@ -107,7 +104,7 @@ func addTree(a *cpio.Writer, root, prefix string) error {
 
 // addBind copies a bind mount's source to its destination under /rootfs,
 // making the missing parent directories.
-func addBind(a *cpio.Writer, b Bind) error {
+func addBind(a *archive, b Bind) error {
 	dest := path.Clean("/" + filepath.ToSlash(b.Dest))
 	st, err := os.Stat(b.Source)
 	if err != nil {

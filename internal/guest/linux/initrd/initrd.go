@@ -14,8 +14,6 @@ import (
 	"path"
 	"path/filepath"
 
-	"github.com/cavaliergopher/cpio"
-
 	"github.com/ukrun/ukrun/internal/filehash"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
@@ -41,8 +39,8 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("create cache dir: %w", err)
 	}
-	err = writeAtomic(out, func(w io.Writer) error {
-		a := cpio.NewWriter(w)
+	err = writeAtomic(out, true, func(f *os.File) error {
+		a := newArchive(f)
 		if err := addFile(a, "init", ukinit, 0o755); err != nil {
 			return err
 		}
@@ -91,11 +89,11 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 	if err != nil {
 		return fmt.Errorf("encode app config: %w", err)
 	}
-	return writeAtomic(out, func(w io.Writer) error {
-		if err := copyFile(w, base); err != nil {
+	return writeAtomic(out, false, func(f *os.File) error {
+		if err := copyFile(f, base); err != nil {
 			return err
 		}
-		a := cpio.NewWriter(w)
+		a := newArchive(f)
 		if err := addDir(a, path.Dir(proto.AppConfigPath)[1:], 0o700); err != nil {
 			return err
 		}
@@ -129,8 +127,10 @@ func copyFile(w io.Writer, name string) error {
 	return err
 }
 
-// writeAtomic writes through fill into a temp file, syncs it and renames it.
-func writeAtomic(out string, fill func(io.Writer) error) error {
+// writeAtomic writes through fill into a temp file and renames it; synced
+// first when durable (the cached base outlives reboots, a container's
+// initrd does not).
+func writeAtomic(out string, durable bool, fill func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(out), ".tmp-"+filepath.Base(out))
 	if err != nil {
 		return fmt.Errorf("create %s: %w", out, err)
@@ -142,6 +142,11 @@ func writeAtomic(out string, fill func(io.Writer) error) error {
 	}
 	if err := tmp.Chmod(0o600); err != nil {
 		return err
+	}
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("write %s: %w", out, err)
+		}
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %s: %w", out, err)
