@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -180,6 +182,17 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
 	linuxGuest := req.vm.Guest == "linux"
 	caps := req.backend.Caps()
+	// The container's own files, recorded at once before any is made.
+	files := []string{c.Path(state.StartFifo)}
+	if linuxGuest {
+		files = append(files, c.Path(state.InitrdFile))
+		if !caps.Ports {
+			files = append(files, c.Path(state.ExitDisk))
+		}
+	}
+	if err := c.Record(st, fileResources(files)...); err != nil {
+		return monitor.Plan{}, err
+	}
 	var spec vmm.Spec
 	var err error
 	if linuxGuest {
@@ -206,19 +219,17 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 	if err != nil {
 		return monitor.Plan{}, err
 	}
-	for path, content := range launch.Files {
-		if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: path}); err != nil {
+	if len(launch.Files) > 0 {
+		if err := c.Record(st, fileResources(slices.Sorted(maps.Keys(launch.Files)))...); err != nil {
 			return monitor.Plan{}, err
 		}
+	}
+	for path, content := range launch.Files {
 		if err := os.WriteFile(path, content, 0o600); err != nil {
 			return monitor.Plan{}, fmt.Errorf("write %s config: %w", req.backend.Name(), err)
 		}
 	}
-	fifo := c.Path(state.StartFifo)
-	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: fifo}); err != nil {
-		return monitor.Plan{}, err
-	}
-	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+	if err := unix.Mkfifo(c.Path(state.StartFifo), 0o600); err != nil {
 		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
 	}
 	st.VMMArgv = append([]string{req.vmmBin}, launch.Argv...)
@@ -232,23 +243,17 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 }
 
 // linuxSpec writes a Linux guest's initrd: ukinit, modules, the app; and,
-// when the VMM has no virtio-serial ports, the exit disk.
+// when the VMM has no virtio-serial ports, the exit disk (both recorded by
+// prepare).
 func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result, ports bool) (vmm.Spec, error) {
-	initrd := c.Path(state.InitrdFile)
-	if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: initrd}); err != nil {
-		return vmm.Spec{}, err
-	}
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
-		Ukinit: req.ukinit, InitrdTo: initrd, Net: guestNet(nic), Accel: r.Accel(),
+		Ukinit: req.ukinit, InitrdTo: c.Path(state.InitrdFile), Net: guestNet(nic), Accel: r.Accel(),
 	}
 	var disks []vmm.Disk
 	if !ports {
 		// No virtio-serial: the exit code comes back on a disk of its own.
 		exit := c.Path(state.ExitDisk)
-		if err := c.Record(st, state.Resource{Kind: state.KindFile, Path: exit}); err != nil {
-			return vmm.Spec{}, err
-		}
 		if err := os.WriteFile(exit, make([]byte, proto.ExitDiskSize), 0o600); err != nil {
 			return vmm.Spec{}, fmt.Errorf("make exit disk: %w", err)
 		}
@@ -382,6 +387,14 @@ func (r *Runtime) joinCgroups(c *state.Container, st *state.State, spec *specs.S
 
 // guestPorts are the virtio-serial ports of a Linux guest, on the
 // monitor's fixed fds.
+func fileResources(paths []string) []state.Resource {
+	rs := make([]state.Resource, len(paths))
+	for i, p := range paths {
+		rs[i] = state.Resource{Kind: state.KindFile, Path: p}
+	}
+	return rs
+}
+
 func guestPorts() []vmm.Port {
 	return []vmm.Port{
 		{Name: "ukrun.ctl", FD: monitor.FDCtl},

@@ -40,9 +40,9 @@ const (
 // IsNet tells whether r is a network object.
 func (r Resource) IsNet() bool { return r.Net != nil }
 
-// Record appends r to the state and saves it, before r is made.
-func (c *Container) Record(s *State, r Resource) error {
-	s.Resources = append(s.Resources, r)
+// Record appends rs to the state and saves it, before they are made.
+func (c *Container) Record(s *State, rs ...Resource) error {
+	s.Resources = append(s.Resources, rs...)
 	return c.Save(s)
 }
 
