@@ -23,16 +23,21 @@ func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
 // consoleExit is the exit code of a guest without channels. A Linux guest's
 // is what ukinit wrote on the exit disk: with none written the app's code
 // is unknown, whatever the VMM says. A unikernel's is the VMM's own status
-// (Solo5 tenders pass the unikernel's on); a VMM that shut down cleanly
-// because of a signal reports that signal, as a process ended by it would.
+// (Solo5 tenders pass the unikernel's on). Either way a VMM that shut down
+// cleanly because of a forwarded signal reports that signal, as a process
+// ended by it would.
 func (m *monitor) consoleExit(st *os.ProcessState) int {
 	if m.plan.ExitFile != "" {
-		code, ok := readExitFile(m.plan.ExitFile)
-		return exitCode(code, ok, st)
+		if code, ok := readExitFile(m.plan.ExitFile); ok {
+			return code
+		}
 	}
 	code := proc.ExitCode(st)
 	if code == 0 && m.forwarded != 0 {
 		return 128 + int(m.forwarded)
+	}
+	if m.plan.ExitFile != "" {
+		return exitCode(0, false, st)
 	}
 	return code
 }

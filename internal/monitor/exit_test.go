@@ -57,6 +57,8 @@ func TestConsoleExit(t *testing.T) {
 		{"linux: the exit disk's code", written, 0, "0", 7},
 		{"linux: nothing written, clean VMM exit", empty, 0, "0", ExitNoCode},
 		{"linux: nothing written, VMM failed", empty, 0, "1", ExitNoCode},
+		{"linux: nothing written, clean shutdown after TERM", empty, unix.SIGTERM, "0", 143},
+		{"linux: the exit disk's code after TERM", written, unix.SIGTERM, "0", 7},
 		{"unikernel: the VMM's code", "", 0, "3", 3},
 		{"unikernel: clean shutdown after TERM", "", unix.SIGTERM, "0", 143},
 		{"unikernel: own code after TERM", "", unix.SIGTERM, "4", 4},
