@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -160,43 +158,64 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 		if nic != nil {
 			defer nic.Tap.Close() // the monitor and the VMM hold their own copies
 		}
-		// The monitor's runtime starts on another core while the guest is
-		// prepared; it waits for its plan.
-		var sync *os.File
-		if mon, sync, err = r.spawnMonitor(c, st, req, nic); err != nil {
+		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
 			return err
 		}
-		defer sync.Close()
-		plan, err := r.prepare(c, st, req, nic)
+		// The guest's files are written on another goroutine (they need
+		// none of the namespaces) while this thread spawns the monitor,
+		// whose runtime then starts on another core and waits for its plan.
+		// Only this goroutine touches st.
+		prepared := make(chan preparedVM, 1)
+		go func() {
+			plan, err := r.prepare(c, req, nic)
+			prepared <- preparedVM{plan, err}
+		}()
+		var sync *os.File
+		mon, sync, err = r.spawnMonitor(c, st, req, nic)
+		p := <-prepared
 		if err != nil {
 			return err
 		}
+		defer sync.Close()
+		if p.err != nil {
+			return p.err
+		}
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
-		return r.launchVM(c, st, req, plan, mon, sync)
+		st.VMMArgv = p.plan.VMM
+		return r.launchVM(c, st, req, p.plan, mon, sync)
 	})
 	return mon, err
 }
 
-// prepare writes what the guest boots from and builds the VMM's invocation.
-func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
-	linuxGuest := req.vm.Guest == "linux"
-	caps := req.backend.Caps()
-	// The container's own files, recorded at once before any is made.
-	files := []string{c.Path(state.StartFifo)}
-	if linuxGuest {
+// ownFiles are the files create makes in the container's directory: the
+// start fifo, a Linux guest's initrd and exit disk, and a backend's config
+// file (recorded whether or not the backend writes one).
+func ownFiles(c *state.Container, req *vmRequest) []string {
+	files := []string{c.Path(state.StartFifo), c.Path(state.VMMConfig)}
+	if req.vm.Guest == "linux" {
 		files = append(files, c.Path(state.InitrdFile))
-		if !caps.Ports {
+		if !req.backend.Caps().Ports {
 			files = append(files, c.Path(state.ExitDisk))
 		}
 	}
-	if err := c.Record(st, fileResources(files)...); err != nil {
-		return monitor.Plan{}, err
-	}
+	return files
+}
+
+type preparedVM struct {
+	plan monitor.Plan
+	err  error
+}
+
+// prepare writes what the guest boots from, all recorded by ownFiles, and
+// builds the VMM's invocation.
+func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
+	linuxGuest := req.vm.Guest == "linux"
+	caps := req.backend.Caps()
 	var spec vmm.Spec
 	var err error
 	if linuxGuest {
-		spec, err = r.linuxSpec(c, st, req, nic, caps.Ports)
+		spec, err = r.linuxSpec(c, req, nic, caps.Ports)
 	} else {
 		spec, err = unikernelSpec(req, nic)
 	}
@@ -219,12 +238,10 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 	if err != nil {
 		return monitor.Plan{}, err
 	}
-	if len(launch.Files) > 0 {
-		if err := c.Record(st, fileResources(slices.Sorted(maps.Keys(launch.Files)))...); err != nil {
-			return monitor.Plan{}, err
-		}
-	}
 	for path, content := range launch.Files {
+		if path != spec.ConfigFile {
+			return monitor.Plan{}, fmt.Errorf("%s wants to write %s, not its recorded config file", req.backend.Name(), path)
+		}
 		if err := os.WriteFile(path, content, 0o600); err != nil {
 			return monitor.Plan{}, fmt.Errorf("write %s config: %w", req.backend.Name(), err)
 		}
@@ -232,8 +249,7 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 	if err := unix.Mkfifo(c.Path(state.StartFifo), 0o600); err != nil {
 		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
 	}
-	st.VMMArgv = append([]string{req.vmmBin}, launch.Argv...)
-	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: st.VMMArgv, Tap: nic != nil && caps.TapFD,
+	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...), Tap: nic != nil && caps.TapFD,
 		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
 		Paused: caps.Paused, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
@@ -243,9 +259,8 @@ func (r *Runtime) prepare(c *state.Container, st *state.State, req *vmRequest, n
 }
 
 // linuxSpec writes a Linux guest's initrd: ukinit, modules, the app; and,
-// when the VMM has no virtio-serial ports, the exit disk (both recorded by
-// prepare).
-func (r *Runtime) linuxSpec(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result, ports bool) (vmm.Spec, error) {
+// when the VMM has no virtio-serial ports, the exit disk.
+func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Result, ports bool) (vmm.Spec, error) {
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
 		Ukinit: req.ukinit, InitrdTo: c.Path(state.InitrdFile), Net: guestNet(nic), Accel: r.Accel(),
