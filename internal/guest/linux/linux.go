@@ -4,6 +4,7 @@ package linux
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -130,11 +131,15 @@ func pickKernel(r Request) (path, modDir string, kconf map[string]string, err er
 // kernel build leaves.
 func kconfigOf(path, version string) map[string]string {
 	dir := filepath.Dir(path)
-	if m := readKconfig(filepath.Join(dir, "config-"+version)); len(m) > 0 {
+	if m, ok := readKconfig(filepath.Join(dir, "config-"+version)); ok {
 		return m
 	}
-	return readKconfig(filepath.Join(dir, "config"))
+	m, _ := readKconfig(filepath.Join(dir, "config"))
+	return m
 }
+
+// kconfigKeys are the options Layout reads from a kernel's build config.
+var kconfigKeys = []string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"}
 
 // OwnKernel is ukrun's own guest kernel (`make kernel`), the default Linux
 // guest kernel when present; the host's Debian kernel is the fallback.
@@ -145,21 +150,24 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// readKconfig reads a kernel build config; a missing file reads as empty.
-func readKconfig(path string) map[string]string {
+// readKconfig reads the kconfigKeys of a kernel build config, and whether
+// the file exists.
+func readKconfig(path string) (map[string]string, bool) {
 	m := map[string]string{}
 	f, err := os.Open(path)
 	if err != nil {
-		return m
+		return m, false
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if k, v, ok := strings.Cut(sc.Text(), "="); ok && strings.HasPrefix(k, "CONFIG_") {
-			m[k] = v
+		for _, k := range kconfigKeys {
+			if v, ok := bytes.CutPrefix(sc.Bytes(), []byte(k+"=")); ok {
+				m[k] = string(v)
+			}
 		}
 	}
-	return m
+	return m, true
 }
 
 // Binds returns the spec's bind mounts whose content the guest gets as a

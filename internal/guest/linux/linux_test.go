@@ -1,6 +1,8 @@
 package linux
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
@@ -68,5 +70,20 @@ func TestBinds(t *testing.T) {
 	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf"}, {Source: "/h/vol", Dest: "/vol"}}
 	if got := Binds(s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Binds = %+v, want %+v", got, want)
+	}
+}
+
+func TestKconfigOf(t *testing.T) {
+	dir := t.TempDir()
+	own := filepath.Join(dir, "vmlinux")
+	os.WriteFile(filepath.Join(dir, "config"), []byte("# CONFIG_X is not set\nCONFIG_VIRTIO_MMIO=y\nCONFIG_VIRTIO_MMIO_CMDLINE_DEVICES=y\n"), 0o644)
+	if m := kconfigOf(own, "vmlinux"); m["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] != "y" || len(m) != 1 {
+		t.Errorf("own kernel's config: %v", m)
+	}
+	// /boot's config-<version> wins, even when it lacks the option.
+	boot := filepath.Join(dir, "vmlinuz-6.1.0-1-amd64")
+	os.WriteFile(filepath.Join(dir, "config-6.1.0-1-amd64"), []byte("CONFIG_VIRTIO_MMIO=m\n"), 0o644)
+	if m := kconfigOf(boot, "6.1.0-1-amd64"); len(m) != 0 {
+		t.Errorf("config-<version>: %v", m)
 	}
 }
