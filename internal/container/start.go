@@ -49,13 +49,19 @@ func (r *Runtime) Start(id string) error {
 	if answer != "ok" && !strings.HasPrefix(answer, "ok ") {
 		return fmt.Errorf("start container %s: %s", id, strings.TrimPrefix(answer, "error "))
 	}
-	if err := r.findLaunchedVMM(st, answer); err != nil {
+	launched, err := r.findLaunchedVMM(st, answer)
+	if err != nil {
+		return fmt.Errorf("start container %s: %w", id, err)
+	}
+	// With the fifo gone the container reads as running (state.Load).
+	if err := os.Remove(c.Path(state.StartFifo)); err != nil {
 		return fmt.Errorf("start container %s: %w", id, err)
 	}
 	st.Status = state.Running
-	os.Remove(c.Path(state.StartFifo))
-	if err := c.Save(st); err != nil {
-		return err
+	if launched {
+		if err := c.Save(st); err != nil {
+			return err
+		}
 	}
 	if st.Hooks != nil {
 		if err := hooks.Run("poststart", st.Hooks.Poststart, ociState(st)); err != nil {
@@ -65,28 +71,29 @@ func (r *Runtime) Start(id string) error {
 	return nil
 }
 
-// findLaunchedVMM records a VMM the monitor exec'd at start: the answer
-// "ok <pid>" gives its pid in the container's PID namespace, and it is the
-// monitor's child with that pid. One that has exited already is not an
-// error: the container has stopped, and nothing is recorded to signal.
-func (r *Runtime) findLaunchedVMM(st *state.State, answer string) error {
+// findLaunchedVMM records in st a VMM the monitor exec'd at start, and
+// tells whether it did: the answer "ok <pid>" gives its pid in the
+// container's PID namespace, and it is the monitor's child with that pid.
+// One that has exited already is not an error: the container has stopped,
+// and nothing is recorded to signal.
+func (r *Runtime) findLaunchedVMM(st *state.State, answer string) (bool, error) {
 	if st.VMM.Pid > 0 {
 		if answer != "ok" {
-			return fmt.Errorf("monitor answered %q for a VMM launched at create", answer)
+			return false, fmt.Errorf("monitor answered %q for a VMM launched at create", answer)
 		}
-		return nil
+		return false, nil
 	}
 	nsPid, err := strconv.Atoi(strings.TrimPrefix(answer, "ok "))
 	if err != nil || nsPid <= 0 {
-		return fmt.Errorf("monitor answered %q, want the VMM's pid", answer)
+		return false, fmt.Errorf("monitor answered %q, want the VMM's pid", answer)
 	}
 	vmm, err := proc.ChildOf(st.Monitor, nsPid)
 	if errors.Is(err, proc.ErrGone) {
 		r.Log.Info("start: the VMM exited at once", "id", st.ID, "error", err)
-		return nil
+		return true, nil
 	}
 	st.VMM = vmm
-	return err
+	return true, err
 }
 
 // readAnswer reads the monitor's one-line answer from the start fifo.

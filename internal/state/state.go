@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -75,7 +76,9 @@ func (c *Container) Save(s *State) error {
 	return atomicfile.WriteVolatile(filepath.Join(c.Dir, StateFile), b, 0o600)
 }
 
-// Load reads state.json.
+// Load reads state.json. A created container whose start fifo is gone is
+// running: start removes the fifo once the monitor has let the VM run, as
+// runc tells created from running by its exec fifo.
 func (c *Container) Load() (*State, error) {
 	b, err := os.ReadFile(filepath.Join(c.Dir, StateFile))
 	if err != nil {
@@ -84,6 +87,11 @@ func (c *Container) Load() (*State, error) {
 	var s State
 	if err := json.Unmarshal(b, &s); err != nil {
 		return nil, fmt.Errorf("parse state of %s: %w", c.ID, err)
+	}
+	if s.Status == Created {
+		if _, err := os.Lstat(c.Path(StartFifo)); errors.Is(err, fs.ErrNotExist) {
+			s.Status = Running
+		}
 	}
 	return &s, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/ukrun/ukrun/internal/proc"
 )
 
@@ -64,9 +66,17 @@ func TestCreateOpenRemove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := unix.Mkfifo(c.Path(StartFifo), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s, err := c.Load()
 	if err != nil || s.ID != "c1" || s.Status != Created {
 		t.Fatalf("Load = %+v, %v", s, err)
+	}
+	// start removes the fifo once the VM runs.
+	os.Remove(c.Path(StartFifo))
+	if s, err := c.Load(); err != nil || s.Status != Running {
+		t.Fatalf("Load without the start fifo = %+v, %v", s, err)
 	}
 	if err := c.Remove(); err != nil {
 		t.Fatal(err)
