@@ -16,7 +16,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 src_tar=$(ls /usr/src/linux-source-6.1.tar.xz)
+shopt -s nullglob
 patches=("$here"/kernel/patches/*.patch)
+shopt -u nullglob
 key=$( (cat "$here/kernel/guest.config" "${patches[@]}"; dpkg-query -W -f='${Version}' linux-source-6.1) | sha256sum | cut -c1-16)
 out=/var/cache/ukrun/guest-kernel/$key
 install_kernel() {

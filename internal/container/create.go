@@ -146,8 +146,9 @@ func firstPositive(vs ...int) int {
 }
 
 // build makes every resource, recording each before it is made, and starts
-// the monitor, all from a thread inside the container's namespaces. The
-// monitor is returned even on error, for rollback.
+// the monitor from a thread inside the container's namespaces (the guest's
+// files are written outside them). The monitor is returned even on error,
+// for rollback.
 func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*exec.Cmd, error) {
 	var mon *exec.Cmd
 	err := inNamespaces(req.ns, func() error {
@@ -400,8 +401,7 @@ func (r *Runtime) joinCgroups(c *state.Container, st *state.State, spec *specs.S
 	return nil
 }
 
-// guestPorts are the virtio-serial ports of a Linux guest, on the
-// monitor's fixed fds.
+// fileResources are the records of files create makes.
 func fileResources(paths []string) []state.Resource {
 	rs := make([]state.Resource, len(paths))
 	for i, p := range paths {
@@ -410,6 +410,8 @@ func fileResources(paths []string) []state.Resource {
 	return rs
 }
 
+// guestPorts are the virtio-serial ports of a Linux guest, on the
+// monitor's fixed fds.
 func guestPorts() []vmm.Port {
 	return []vmm.Port{
 		{Name: "ukrun.ctl", FD: monitor.FDCtl},

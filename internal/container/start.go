@@ -53,14 +53,18 @@ func (r *Runtime) Start(id string) error {
 	if err != nil {
 		return fmt.Errorf("start container %s: %w", id, err)
 	}
-	// With the fifo gone the container reads as running (state.Load).
-	if err := os.Remove(c.Path(state.StartFifo)); err != nil {
-		return fmt.Errorf("start container %s: %w", id, err)
-	}
+	// With the fifo gone the container reads as running (state.Load). A
+	// VMM exec'd at start is saved first; a fifo that will not go leaves
+	// the state file to say it.
 	st.Status = state.Running
 	if launched {
 		if err := c.Save(st); err != nil {
 			return err
+		}
+	}
+	if err := os.Remove(c.Path(state.StartFifo)); err != nil && !launched {
+		if serr := c.Save(st); serr != nil {
+			return fmt.Errorf("start container %s: %w", id, errors.Join(err, serr))
 		}
 	}
 	if st.Hooks != nil {

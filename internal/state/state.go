@@ -45,7 +45,7 @@ type State struct {
 	Rootfs      string                `json:"rootfs"`
 	Annotations map[string]string     `json:"annotations,omitempty"`
 	Created     time.Time             `json:"created"`
-	Status      string                `json:"status"` // last recorded: creating, created or running
+	Status      string                `json:"status"` // last recorded: creating, created, running or paused (Load and Derive tell the truth)
 	Monitor     proc.Ident            `json:"monitor"`
 	VMM         proc.Ident            `json:"vmm"`
 	VMMArgv     []string              `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*

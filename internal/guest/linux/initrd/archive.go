@@ -38,6 +38,9 @@ func (a *archive) copyFrom(src *os.File, size int64) error {
 	if n != size {
 		return fmt.Errorf("copy %s: it shrank from %d to %d bytes while copied", src.Name(), size, n)
 	}
+	if m, _ := src.Read(make([]byte, 1)); m > 0 {
+		return fmt.Errorf("copy %s: it holds more than the %d bytes its size said", src.Name(), size)
+	}
 	a.counted = true
 	defer func() { a.counted = false }()
 	_, err = io.CopyN(a.Writer, zeros{}, n)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cavaliergopher/cpio"
@@ -97,5 +98,17 @@ func readArchives(t *testing.T, path string) map[string]string {
 		}
 		end := bytes.Index(data, []byte("TRAILER!!!"))
 		data = data[end+len("TRAILER!!!"):]
+	}
+}
+
+// A file whose content outgrows its stat size (procfs reports 0) is an
+// error, not a truncated copy.
+func TestWriteRefusesFileLargerThanItsSize(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.cpio")
+	os.WriteFile(base, nil, 0o600)
+	err := Write(filepath.Join(dir, "initrd.cpio"), base, &proto.App{}, "", []Bind{{Source: "/proc/self/status", Dest: "/status"}})
+	if err == nil || !strings.Contains(err.Error(), "more than") {
+		t.Fatalf("Write = %v", err)
 	}
 }
