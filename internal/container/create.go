@@ -146,9 +146,8 @@ func firstPositive(vs ...int) int {
 }
 
 // build makes every resource, recording each before it is made, and starts
-// the monitor from a thread inside the container's namespaces (the guest's
-// files are written outside them). The monitor is returned even on error,
-// for rollback.
+// the monitor, all from a thread inside the container's namespaces. The
+// monitor is returned even on error, for rollback.
 func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*exec.Cmd, error) {
 	var mon *exec.Cmd
 	err := inNamespaces(req.ns, func() error {
@@ -162,29 +161,21 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
 			return err
 		}
-		// The guest's files are written on another goroutine (they need
-		// none of the namespaces) while this thread spawns the monitor,
-		// whose runtime then starts on another core and waits for its plan.
-		// Only this goroutine touches st.
-		prepared := make(chan preparedVM, 1)
-		go func() {
-			plan, err := r.prepare(c, req, nic)
-			prepared <- preparedVM{plan, err}
-		}()
+		// The monitor's runtime starts on another core while the guest is
+		// prepared; it waits for its plan.
 		var sync *os.File
-		mon, sync, err = r.spawnMonitor(c, st, req, nic)
-		p := <-prepared
-		if err != nil {
+		if mon, sync, err = r.spawnMonitor(c, st, req, nic); err != nil {
 			return err
 		}
 		defer sync.Close()
-		if p.err != nil {
-			return p.err
+		plan, err := r.prepare(c, req, nic)
+		if err != nil {
+			return err
 		}
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
-		st.VMMArgv = p.plan.VMM
-		return r.launchVM(c, st, req, p.plan, mon, sync)
+		st.VMMArgv = plan.VMM
+		return r.launchVM(c, st, req, plan, mon, sync)
 	})
 	return mon, err
 }
@@ -201,11 +192,6 @@ func ownFiles(c *state.Container, req *vmRequest) []string {
 		}
 	}
 	return files
-}
-
-type preparedVM struct {
-	plan monitor.Plan
-	err  error
 }
 
 // prepare writes what the guest boots from, all recorded by ownFiles, and
