@@ -70,6 +70,10 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("boot speedup: %w", err)
 	}
+	runcMs, err := b.runcCreateStart(work)
+	if err != nil {
+		return fmt.Errorf("runc baseline: %w", err)
+	}
 	rss, err := b.monitorRSS()
 	if err != nil {
 		return fmt.Errorf("monitor rss: %w", err)
@@ -88,6 +92,7 @@ func run() error {
 	fmt.Printf("BENCH start_ratio %.3f ratio\n", median(uk)/median(raw))
 	fmt.Printf("BENCH runtime_ms %.1f ms\n", median(rt))
 	fmt.Printf("BENCH create_start_ms %.1f ms\n", median(cs))
+	fmt.Printf("BENCH runc_create_start_ms %.1f ms\n", runcMs)
 	fmt.Printf("BENCH teardown_ms %.1f ms\n", median(td))
 	fmt.Printf("BENCH crashloop_rounds_per_min %.0f rounds/min\n", float64(len(loop))/(total/60000))
 	fmt.Printf("BENCH crashloop_first50_ms %.1f ms\n", median(loop[:50]))
