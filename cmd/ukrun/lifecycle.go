@@ -44,7 +44,7 @@ func create(c *cli.Context) (*exec.Cmd, error) {
 	}
 	return rt.Create(container.CreateOpts{
 		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),
-		Annotations: annotations,
+		Annotations: annotations, StartAtOnce: c.Command.Name == "run",
 	}, spec)
 }
 

@@ -36,6 +36,10 @@ type CreateOpts struct {
 	PidFile       string
 	ConsoleSocket string
 	Annotations   map[string]string // the spec's, merged with the image's urunc.json
+	// StartAtOnce: start follows create at once (run), so a VMM launched
+	// at create may run from the first instruction instead of waiting to
+	// be resumed. Ignored when hooks must run between the two.
+	StartAtOnce bool
 }
 
 // vmRequest is a validated VM bundle, before anything is made.
@@ -211,8 +215,9 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	}
 	spec.Name, spec.Accel = "ukrun-"+req.opts.ID, r.Accel()
 	spec.MemoryMiB, spec.VCPUs, spec.Seccomp = req.vm.MemoryMiB, req.vm.VCPUs, req.vm.Seccomp
+	running := caps.Paused && req.opts.StartAtOnce && !hooksBeforeStart(req.spec.Hooks)
 	if caps.Paused {
-		spec.ControlFD, spec.Paused = monitor.FDControl, true
+		spec.ControlFD, spec.Paused = monitor.FDControl, !running
 	}
 	if nic != nil {
 		spec.NIC = &vmm.NIC{Tap: nic.TapName, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}
@@ -238,7 +243,7 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	}
 	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...), Tap: nic != nil && caps.TapFD,
 		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
-		Paused: caps.Paused, Channels: linuxGuest && caps.Ports}
+		Paused: caps.Paused, Running: running, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
 		plan.ExitFile = c.Path(state.ExitDisk) // made by linuxSpec
 	}
@@ -443,6 +448,12 @@ func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) e
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// hooksBeforeStart tells whether hooks must run after the VM exists and
+// before the app may.
+func hooksBeforeStart(h *specs.Hooks) bool {
+	return h != nil && len(h.CreateRuntime)+len(h.Prestart)+len(h.CreateContainer)+len(h.StartContainer) > 0
 }
 
 // runCreateHooks runs the hooks of the create step once the VM exists. For

@@ -140,3 +140,22 @@ func TestRefusedPairs(t *testing.T) {
 		}
 	}
 }
+
+func TestHooksBeforeStart(t *testing.T) {
+	hook := []specs.Hook{{Path: "/bin/true"}}
+	for _, tc := range []struct {
+		hooks *specs.Hooks
+		want  bool
+	}{
+		{nil, false},
+		{&specs.Hooks{Poststart: hook, Poststop: hook}, false},
+		{&specs.Hooks{CreateRuntime: hook}, true},
+		{&specs.Hooks{CreateContainer: hook}, true},
+		{&specs.Hooks{StartContainer: hook}, true},
+		{&specs.Hooks{Prestart: hook}, true}, //nolint:staticcheck // deprecated, still run
+	} {
+		if got := hooksBeforeStart(tc.hooks); got != tc.want {
+			t.Errorf("%+v: %v, want %v", tc.hooks, got, tc.want)
+		}
+	}
+}

@@ -85,7 +85,7 @@ func (m *monitor) boot() (int, error) {
 		<-m.vm.done
 		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
 	}
-	m.log.Debug("monitor: VMM ready (paused)")
+	m.log.Debug("monitor: VMM ready", "running", m.plan.Running)
 	return m.vm.pidfd, nil
 }
 

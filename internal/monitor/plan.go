@@ -22,6 +22,9 @@ type Plan struct {
 	// Paused: the VMM starts at create with vCPUs stopped and start resumes
 	// it over QMP; else the VMM is exec'd at start.
 	Paused bool `json:"paused"`
+	// Running: a VMM launched at create runs from the start (ukrun run);
+	// start has nothing to resume.
+	Running bool `json:"running,omitempty"`
 	// Channels: the guest runs ukinit, with stdio and control ports; else
 	// the VMM's stdout and stderr are the container's and its exit code is
 	// the container's.

@@ -134,8 +134,10 @@ func (m *monitor) awaitStart() (*vmmProc, error) {
 	var vm *vmmProc
 	msg := "ok\n"
 	if m.plan.Paused {
-		err = m.qmp.Execute("cont", 10*time.Second)
-		m.log.Debug("monitor: VM resumed", "error", err)
+		if !m.plan.Running {
+			err = m.qmp.Execute("cont", 10*time.Second)
+			m.log.Debug("monitor: VM resumed", "error", err)
+		}
 	} else if vm, err = m.launch(); err == nil {
 		msg = fmt.Sprintf("ok %d\n", vm.pid)
 	}

@@ -3,6 +3,7 @@ package integration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -283,5 +284,34 @@ func TestBindMountsCopiedIn(t *testing.T) {
 	writeSpec(t, b, s)
 	if r := e.ukrun("", "run", "--bundle", b, "binds"); r.code != 0 || r.stdout != "10.1.2.3 pod\nvolume\n" {
 		t.Fatalf("run: %+v", r)
+	}
+}
+
+// run launches a VM with no hooks between create and start running from
+// its first instruction; create launches it paused until start.
+func TestRunStartsVMAtOnce(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"sleep=600"}, nil)
+	e.must("run", "--detach", "--bundle", b, "atonce")
+	e.must("create", "--bundle", b, "paused")
+	for id, paused := range map[string]bool{"atonce": false, "paused": true} {
+		var st struct {
+			Argv []string `json:"vmm_argv"`
+		}
+		readJSON(t, filepath.Join(e.root, id, "state.json"), &st)
+		if got := slices.Contains(st.Argv, "-S"); got != paused {
+			t.Errorf("%s: VMM launched paused (-S) = %v, want %v: %q", id, got, paused, st.Argv)
+		}
+	}
+	if s := e.state("atonce"); s.Status != specs.StateRunning {
+		t.Errorf("after run --detach: %s", s.Status)
+	}
+	if s := e.state("paused"); s.Status != specs.StateCreated {
+		t.Errorf("after create: %s", s.Status)
+	}
+	for _, id := range []string{"atonce", "paused"} {
+		e.must("kill", id, "KILL")
+		e.waitStatus(id, specs.StateStopped, 10*time.Second)
+		e.must("delete", id)
 	}
 }
