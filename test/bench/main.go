@@ -14,7 +14,9 @@ import (
 	"time"
 )
 
-const rounds = 10
+// rounds per figure: this host is a VM whose timings vary by tens of
+// milliseconds from one run to the next, so medians need more than ten.
+const rounds = 20
 
 func main() {
 	if err := run(); err != nil {
