@@ -32,6 +32,7 @@ var needed = map[string]string{
 	"CONFIG_BINFMT_ELF":                  "apps are ELF",
 	"CONFIG_FUTEX":                       "Go and glibc apps",
 	"CONFIG_EPOLL":                       "Go apps",
+	"CONFIG_CC_OPTIMIZE_FOR_PERFORMANCE": "boot time: -O2 boots 30-50 ms sooner under TCG than tinyconfig's -Os",
 }
 
 func TestGuestConfigHasWhatUkrunNeeds(t *testing.T) {
