@@ -66,7 +66,16 @@ func (e *env) ukrun(stdin string, args ...string) result {
 	// pipe open, so waiting for its end of file would hang.
 	out, errb := tempFile(e.t), tempFile(e.t)
 	cmd.Stdout, cmd.Stderr = out, errb
-	err := cmd.Run()
+	// A command that hangs fails its test, whose cleanup then removes what
+	// it made; go test's own timeout would end the binary before cleanups.
+	if err := cmd.Start(); err != nil {
+		e.t.Fatalf("run ukrun %v: %v", args, err)
+	}
+	hung := time.AfterFunc(commandTimeout, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !hung.Stop() {
+		e.t.Errorf("ukrun %v: killed after %s", args, commandTimeout)
+	}
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()
@@ -198,6 +207,10 @@ func (e *env) waitStatus(id string, want specs.ContainerState, timeout time.Dura
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// commandTimeout bounds one ukrun command in a test: far above a guest's
+// boot and run here, far below go test's timeout.
+const commandTimeout = 3 * time.Minute
 
 func ukrunCmd(root string, args ...string) *exec.Cmd {
 	return exec.Command(filepath.Join(binDir, "ukrun"), append([]string{"--root", root}, args...)...)
