@@ -241,8 +241,8 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	if err := unix.Mkfifo(c.Path(state.StartFifo), 0o600); err != nil {
 		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
 	}
-	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...), Tap: nic != nil && caps.TapFD,
-		Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
+	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...),
+		Tap: nic != nil && caps.TapFD, Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
 		Paused: caps.Paused, Running: running, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
 		plan.ExitFile = c.Path(state.ExitDisk) // made by linuxSpec
