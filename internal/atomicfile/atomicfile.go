@@ -11,7 +11,7 @@ import (
 // Write replaces name durably: the data is synced before the rename, for
 // caches and outputs that must survive a power loss.
 func Write(name string, data []byte, perm os.FileMode) error {
-	return write(name, data, perm, true)
+	return Fill(name, perm, true, writeData(data))
 }
 
 // WriteVolatile replaces name without syncing, for runtime state (under
@@ -19,20 +19,22 @@ func Write(name string, data []byte, perm os.FileMode) error {
 // the old content or the new, and a power loss ends every process and
 // kernel object such a file describes. runc writes its state.json so too.
 func WriteVolatile(name string, data []byte, perm os.FileMode) error {
-	return write(name, data, perm, false)
+	return Fill(name, perm, false, writeData(data))
 }
 
-func write(name string, data []byte, perm os.FileMode, sync bool) error {
+// Fill replaces name with what fill writes to a temp file beside it,
+// synced before the rename when durable.
+func Fill(name string, perm os.FileMode, durable bool, fill func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
+	err = fill(tmp)
 	if err == nil {
 		err = tmp.Chmod(perm)
 	}
-	if err == nil && sync {
+	if err == nil && durable {
 		err = tmp.Sync()
 	}
 	if cerr := tmp.Close(); err == nil {
@@ -45,4 +47,11 @@ func write(name string, data []byte, perm os.FileMode, sync bool) error {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
+}
+
+func writeData(data []byte) func(*os.File) error {
+	return func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	}
 }

@@ -35,3 +35,11 @@ func TestWriteNamesTheFile(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+func TestFillFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	err := Fill(filepath.Join(dir, "f"), 0o600, true, func(*os.File) error { return os.ErrInvalid })
+	if ents, _ := os.ReadDir(dir); err == nil || len(ents) != 0 {
+		t.Fatalf("err %v, %d entries left", err, len(ents))
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"path"
 	"path/filepath"
 
+	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/filehash"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
@@ -39,7 +40,8 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
 		return "", nil, fmt.Errorf("create cache dir: %w", err)
 	}
-	err = writeAtomic(out, true, func(f *os.File) error {
+	// Synced: the cached base outlives reboots.
+	err = atomicfile.Fill(out, 0o600, true, func(f *os.File) error {
 		a := newArchive(f)
 		if err := addFile(a, "init", ukinit, 0o755); err != nil {
 			return err
@@ -89,7 +91,8 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 	if err != nil {
 		return fmt.Errorf("encode app config: %w", err)
 	}
-	return writeAtomic(out, false, func(f *os.File) error {
+	// Not synced: a container's initrd does not outlive a reboot.
+	return atomicfile.Fill(out, 0o600, false, func(f *os.File) error {
 		if err := copyFile(f, base); err != nil {
 			return err
 		}
@@ -125,31 +128,4 @@ func copyFile(w io.Writer, name string) error {
 	defer f.Close()
 	_, err = io.Copy(w, f)
 	return err
-}
-
-// writeAtomic writes through fill into a temp file and renames it; synced
-// first when durable (the cached base outlives reboots, a container's
-// initrd does not).
-func writeAtomic(out string, durable bool, fill func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(out), ".tmp-"+filepath.Base(out))
-	if err != nil {
-		return fmt.Errorf("create %s: %w", out, err)
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	if err := fill(tmp); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	if err := tmp.Chmod(0o600); err != nil {
-		return err
-	}
-	if durable {
-		if err := tmp.Sync(); err != nil {
-			return fmt.Errorf("write %s: %w", out, err)
-		}
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	return os.Rename(tmp.Name(), out)
 }
