@@ -27,13 +27,14 @@ const (
 )
 
 type monitor struct {
-	plan Plan
-	log  *slog.Logger
-	vm   *vmmProc
-	qmp  *qemu.QMP
-	ctl  net.Conn
-	host hostEnds
-	code chan int // the app's exit code, from the control port
+	plan     Plan
+	launcher launcher
+	log      *slog.Logger
+	vm       *vmmProc
+	qmp      *qemu.QMP
+	ctl      net.Conn
+	host     hostEnds
+	code     chan int // the app's exit code, from the control port
 	// forwarded is the last signal passed to a VMM without channels.
 	forwarded unix.Signal
 }
@@ -41,6 +42,7 @@ type monitor struct {
 // Main runs the monitor; its return value is the process's exit status.
 func Main(log *slog.Logger) int {
 	sync := os.NewFile(FDSync, "sync")
+	l := newLauncher()
 	var plan Plan
 	if err := json.NewDecoder(bufio.NewReader(sync)).Decode(&plan); errors.Is(err, io.EOF) {
 		log.Debug("monitor: create gave up before sending a plan")
@@ -49,7 +51,7 @@ func Main(log *slog.Logger) int {
 		log.Error("monitor: read plan", "error", err)
 		return ExitSetup
 	}
-	m := &monitor{plan: plan, log: log.With("id", plan.ID), code: make(chan int, 1)}
+	m := &monitor{plan: plan, launcher: l, log: log.With("id", plan.ID), code: make(chan int, 1)}
 	fd := -1
 	if plan.Paused {
 		var err error
@@ -111,7 +113,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 		// Handed on to the VMM and closed here: the TAP dies with the VMM.
 		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
 	}
-	vm, err := launch(m.plan.VMM, vmmFiles, stdout, stderr)
+	vm, err := m.launcher.launch(m.plan.VMM, vmmFiles, stdout, stderr)
 	for _, f := range vmmFiles {
 		f.Close()
 	}

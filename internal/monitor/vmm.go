@@ -18,34 +18,56 @@ type vmmProc struct {
 	done  chan *os.ProcessState // receives once, when the VMM has exited
 }
 
-// launch starts the VMM from a goroutine that keeps its OS thread locked for
-// the VMM's whole life: PDEATHSIG fires when the forking thread exits, so
-// the VMM dies with the monitor and never before.
-func launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
-	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
-	started := make(chan error, 1)
+// launcher starts the VMM from a goroutine that keeps its OS thread locked
+// for the VMM's whole life: PDEATHSIG fires when the forking thread exits,
+// so the VMM dies with the monitor and never before. It is made while the
+// monitor waits for its plan, so that the thread and os/exec's one-time
+// pidfd probe (a throwaway child) are ready when the plan comes. It
+// launches one VMM.
+type launcher chan launchReq
+
+type launchReq struct {
+	cmd     *exec.Cmd
+	v       *vmmProc
+	started chan error
+}
+
+func newLauncher() launcher {
+	l := make(launcher)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		cmd := &exec.Cmd{
-			Path:       argv[0],
-			Args:       argv,
-			ExtraFiles: files,
-			Stdout:     stdout,
-			Stderr:     stderr,
-			SysProcAttr: &syscall.SysProcAttr{
-				Pdeathsig: syscall.SIGKILL,
-				PidFD:     &v.pidfd,
-			},
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			p.Release() // the probe ran: no first-use cost at launch
 		}
-		if err := cmd.Start(); err != nil {
-			started <- fmt.Errorf("start %s: %w", argv[0], err)
+		r := <-l
+		if err := r.cmd.Start(); err != nil {
+			r.started <- fmt.Errorf("start %s: %w", r.cmd.Path, err)
 			return
 		}
-		v.pid = cmd.Process.Pid
-		started <- nil
-		cmd.Wait()
-		v.done <- cmd.ProcessState
+		r.v.pid = r.cmd.Process.Pid
+		r.started <- nil
+		r.cmd.Wait()
+		r.v.done <- r.cmd.ProcessState
 	}()
+	return l
+}
+
+// launch starts the VMM with files as its fds 3 and up.
+func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
+	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
+	cmd := &exec.Cmd{
+		Path:       argv[0],
+		Args:       argv,
+		ExtraFiles: files,
+		Stdout:     stdout,
+		Stderr:     stderr,
+		SysProcAttr: &syscall.SysProcAttr{
+			Pdeathsig: syscall.SIGKILL,
+			PidFD:     &v.pidfd,
+		},
+	}
+	started := make(chan error, 1)
+	l <- launchReq{cmd: cmd, v: v, started: started}
 	if err := <-started; err != nil {
 		return nil, err
 	}
