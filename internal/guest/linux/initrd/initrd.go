@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 
 	"github.com/ukrun/ukrun/internal/atomicfile"
+	"github.com/ukrun/ukrun/internal/cachedir"
 	"github.com/ukrun/ukrun/internal/filehash"
 	"github.com/ukrun/ukrun/internal/guest/proto"
 )
@@ -58,8 +59,19 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 		}
 		return a.Close()
 	})
-	return out, inGuest, err
+	if err != nil {
+		return "", nil, err
+	}
+	// Each container copies the base into its own initrd: older ones are
+	// not in use. A cache that cannot be pruned only costs disk.
+	cachedir.Prune(cacheDir, "base-*.cpio", keepBases, filepath.Base(out))
+	return out, inGuest, nil
 }
+
+// keepBases is how many initrd bases the cache keeps (one per ukinit and
+// module set, and a kernel with modules needs a few sets; ukinit changes
+// with each ukrun build).
+const keepBases = 8
 
 // baseKey names the base by the contents of ukinit and the modules, in
 // order (each file's hash remembered in memoDir while it is unchanged).

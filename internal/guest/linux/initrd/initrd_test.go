@@ -112,3 +112,27 @@ func TestWriteRefusesFileLargerThanItsSize(t *testing.T) {
 		t.Fatalf("Write = %v", err)
 	}
 }
+
+// Each new ukinit adds a base; the cache keeps the newest keepBases.
+func TestBaseCacheIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	ukinit, cache := filepath.Join(dir, "ukinit"), filepath.Join(dir, "cache")
+	var last string
+	for i := 0; i < keepBases+3; i++ {
+		// A new build: other content, and a distinct identity for the memo.
+		os.Remove(ukinit)
+		os.WriteFile(ukinit, []byte(strings.Repeat("I", i+1)), 0o755)
+		base, _, err := Base(cache, ukinit, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = base
+	}
+	bases, _ := filepath.Glob(filepath.Join(cache, "base-*.cpio"))
+	if len(bases) != keepBases {
+		t.Fatalf("cache holds %d bases, want %d", len(bases), keepBases)
+	}
+	if _, err := os.Stat(last); err != nil {
+		t.Fatalf("the newest base was pruned: %v", err)
+	}
+}

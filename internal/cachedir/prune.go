@@ -1,0 +1,53 @@
+// Package cachedir keeps ukrun's caches bounded: each entry is named by the
+// content it came from, so every new ukinit, module set or kernel adds one,
+// and the oldest go once a cache holds more than it keeps.
+package cachedir
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+)
+
+// Prune removes the entries of dir matching pattern (a filepath.Match
+// pattern of base names), oldest modification first, until keep remain,
+// counting newest, the entry just made, which stays whatever its time. It
+// reports every entry it failed to remove.
+func Prune(dir, pattern string, keep int, newest string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("prune cache %s: %w", dir, err)
+	}
+	type entry struct {
+		name string
+		mod  int64
+	}
+	var es []entry
+	for _, e := range ents {
+		ok, err := filepath.Match(pattern, e.Name())
+		if err != nil {
+			return fmt.Errorf("prune cache %s: %w", dir, err)
+		}
+		if !ok || !e.Type().IsRegular() || e.Name() == newest {
+			continue
+		}
+		if info, err := e.Info(); err == nil {
+			es = append(es, entry{e.Name(), info.ModTime().UnixNano()})
+		}
+	}
+	keep-- // newest
+	if len(es) <= keep {
+		return nil
+	}
+	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(b.mod, a.mod) }) // newest first
+	var errs []error
+	for _, e := range es[keep:] {
+		if err := os.Remove(filepath.Join(dir, e.name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}

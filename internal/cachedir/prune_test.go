@@ -1,0 +1,40 @@
+package cachedir
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestPruneKeepsTheNewest(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	for i, name := range []string{"base-a.cpio", "base-b.cpio", "base-c.cpio", "base-d.cpio", "other", ".base-x.cpio.tmp1"} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte(name), 0o600)
+		// a is the newest, d the oldest; other files are older still.
+		os.Chtimes(p, now, now.Add(-time.Duration(i)*time.Hour))
+	}
+	os.Mkdir(filepath.Join(dir, "base-dir.cpio"), 0o700)
+	// c was just made: it stays, though its time says otherwise.
+	if err := Prune(dir, "base-*.cpio", 2, "base-c.cpio"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		got = append(got, e.Name())
+	}
+	want := []string{".base-x.cpio.tmp1", "base-a.cpio", "base-c.cpio", "base-dir.cpio", "other"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("left %q, want %q", got, want)
+	}
+	if err := Prune(dir, "base-*.cpio", 2, "base-c.cpio"); err != nil {
+		t.Fatalf("second prune: %v", err)
+	}
+	if err := Prune(filepath.Join(dir, "none"), "*", 1, ""); err == nil {
+		t.Fatal("a missing cache dir pruned without error")
+	}
+}
