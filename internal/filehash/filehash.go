@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/ukrun/ukrun/internal/atomicfile"
+	"github.com/ukrun/ukrun/internal/cachedir"
 )
 
 // Sum returns the hex SHA-256 of the file at path, remembered in memoDir.
@@ -35,12 +36,16 @@ func Sum(path, memoDir string) (string, error) {
 		return "", fmt.Errorf("hash %s: %w", path, err)
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
-	// A memo that cannot be written only costs a hash next time.
-	if os.MkdirAll(memoDir, 0o700) == nil {
-		atomicfile.Write(memo, []byte(sum), 0o600)
+	// A memo that cannot be written only costs a hash next time; one per
+	// version of each file hashed, the oldest go.
+	if os.MkdirAll(memoDir, 0o700) == nil && atomicfile.Write(memo, []byte(sum), 0o600) == nil {
+		cachedir.Prune(memoDir, "[0-9a-f]*", keepMemos, filepath.Base(memo))
 	}
 	return sum, nil
 }
+
+// keepMemos is how many file versions a memo dir remembers.
+const keepMemos = 64
 
 // identity names a file's current version: a rewrite changes its size or
 // modification time, a replacement its inode.

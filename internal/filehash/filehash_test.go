@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -30,5 +31,19 @@ func TestSum(t *testing.T) {
 	}
 	if _, err := Sum(filepath.Join(dir, "missing"), memo); err == nil {
 		t.Fatal("missing file hashed")
+	}
+}
+
+func TestMemosAreBounded(t *testing.T) {
+	dir, memo := t.TempDir(), t.TempDir()
+	for i := 0; i < keepMemos+5; i++ {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		os.WriteFile(p, []byte(p), 0o644)
+		if _, err := Sum(p, memo); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ents, _ := os.ReadDir(memo); len(ents) != keepMemos {
+		t.Fatalf("memo dir holds %d entries, want %d", len(ents), keepMemos)
 	}
 }
