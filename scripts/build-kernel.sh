@@ -44,4 +44,6 @@ make -s ARCH=x86_64 -j"$(nproc)" vmlinux >&2
 mkdir -p "$out"
 cp .config "$out/config"
 cp vmlinux "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
+# Each config or patch change adds a build: keep the newest three.
+ls -1dt /var/cache/ukrun/guest-kernel/*/ | tail -n +4 | xargs -r rm -rf
 install_kernel
