@@ -20,9 +20,9 @@ func TestCmdline(t *testing.T) {
 		extra string
 		want  string
 	}{
-		{qemu.PC, "", "console=ttyS0 reboot=t panic=-1 rdinit=/init"},
-		{qemu.PC, "  debug ", "console=ttyS0 reboot=t panic=-1 rdinit=/init debug"},
-		{qemu.MicroVM, "", "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off"},
+		{qemu.PC, "", "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init"},
+		{qemu.PC, "  debug ", "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init debug"},
+		{qemu.MicroVM, "", "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init acpi=off"},
 	} {
 		if got := Cmdline(tc.m, vmm.KVM, tc.extra); got != tc.want {
 			t.Errorf("Cmdline(%s, %q) = %q, want %q", tc.m, tc.extra, got, tc.want)
@@ -31,7 +31,7 @@ func TestCmdline(t *testing.T) {
 }
 
 func TestCmdlineTCG(t *testing.T) {
-	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 reboot=t panic=-1 rdinit=/init acpi=off noapictimer noreplace-smp"; got != want {
+	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init acpi=off noapictimer noreplace-smp no_timer_check"; got != want {
 		t.Errorf("Cmdline under TCG = %q, want %q", got, want)
 	}
 }
