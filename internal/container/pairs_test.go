@@ -110,7 +110,7 @@ func TestPairs(t *testing.T) {
 // linuxPairSpec is the VM create makes for a Linux guest of ukrun's own
 // kernel (virtio-mmio command-line devices), its initrd already written.
 func linuxPairSpec(vm *oci.VM, ports bool) (vmm.Spec, error) {
-	vm.Kernel, vm.Cmdline = "", "quiet"
+	vm.Kernel, vm.Cmdline = "", "loglevel=7"
 	machine, _, cmdline, err := linux.Layout(vm.VMM, vmm.KVM, map[string]string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES": "y"}, vm.Cmdline)
 	if err != nil {
 		return vmm.Spec{}, err
