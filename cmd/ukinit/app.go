@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -39,11 +40,15 @@ func runApp(app *proto.App, p *ports) (int, error) {
 	for i, f := range stdio {
 		fds[i] = f.Fd()
 	}
+	env := app.Env
+	if env == nil {
+		env = os.Environ() // as os.StartProcess does for a nil Env
+	}
 	// syscall, not os: os.StartProcess first probes pidfd support with a
 	// throwaway child, 3 ms of boot under TCG, and ukinit reaps by pid.
 	attr := &syscall.ProcAttr{
 		Dir:   cwd(app),
-		Env:   app.Env,
+		Env:   env,
 		Files: fds,
 		Sys: &syscall.SysProcAttr{
 			Chroot:     proto.RootfsDir,
@@ -53,13 +58,14 @@ func runApp(app *proto.App, p *ports) (int, error) {
 		},
 	}
 	pid, err := syscall.ForkExec(path, app.Args, attr)
+	runtime.KeepAlive(stdio) // their fds were passed as numbers
 	closeTTY()
 	if err != nil {
 		code := 126
 		if errors.Is(err, os.ErrNotExist) {
 			code = 127
 		}
-		return code, fmt.Errorf("start %s: exec %s: %w", app.Args[0], path, err)
+		return code, fmt.Errorf("start %s: fork/exec %s: %w", app.Args[0], path, err)
 	}
 	if p.ctl != nil {
 		go forwardSignals(p.ctl, pid)
