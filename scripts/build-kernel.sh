@@ -29,6 +29,7 @@ install_kernel() {
   echo "$dest/vmlinux"
 }
 if [ -f "$out/vmlinux" ]; then
+  touch "$out" # recently used: the pruning below keeps it
   install_kernel
   exit 0
 fi
@@ -45,5 +46,5 @@ mkdir -p "$out"
 cp .config "$out/config"
 cp vmlinux "$out/vmlinux.tmp" && mv "$out/vmlinux.tmp" "$out/vmlinux"
 # Each config or patch change adds a build: keep the newest three.
-ls -1dt /var/cache/ukrun/guest-kernel/*/ | tail -n +4 | xargs -r rm -rf
+ls -1dt "$(dirname "$out")"/*/ | tail -n +4 | xargs -r rm -rf
 install_kernel

@@ -1,6 +1,6 @@
 // Package cachedir keeps ukrun's caches bounded: each entry is named by the
-// content it came from, so every new ukinit, module set or kernel adds one,
-// and the oldest go once a cache holds more than it keeps.
+// content it came from, so every new ukinit or module set adds one, and the
+// least recently used go once a cache holds more than it keeps.
 package cachedir
 
 import (
@@ -14,8 +14,9 @@ import (
 
 // Prune removes the entries of dir matching pattern (a filepath.Match
 // pattern of base names), oldest modification first, until keep remain,
-// counting newest, the entry just made, which stays whatever its time. It
-// reports every entry it failed to remove.
+// counting newest (the entry just made, which stays whatever its time)
+// when it is there. Callers touch an entry they use so that it counts as
+// new. It reports every entry it failed to remove.
 func Prune(dir, pattern string, keep int, newest string) error {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -31,14 +32,18 @@ func Prune(dir, pattern string, keep int, newest string) error {
 		if err != nil {
 			return fmt.Errorf("prune cache %s: %w", dir, err)
 		}
-		if !ok || !e.Type().IsRegular() || e.Name() == newest {
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		if e.Name() == newest {
+			keep-- // it stays, and counts
 			continue
 		}
 		if info, err := e.Info(); err == nil {
 			es = append(es, entry{e.Name(), info.ModTime().UnixNano()})
 		}
 	}
-	keep-- // newest
+	keep = max(keep, 0)
 	if len(es) <= keep {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -36,5 +37,31 @@ func TestPruneKeepsTheNewest(t *testing.T) {
 	}
 	if err := Prune(filepath.Join(dir, "none"), "*", 1, ""); err == nil {
 		t.Fatal("a missing cache dir pruned without error")
+	}
+}
+
+func TestPruneCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name, newest string
+		keep, left   int
+	}{
+		{"newest absent keeps keep", "gone", 2, 2},
+		{"newest present counts", "e0", 2, 2},
+		{"keep none", "", 0, 0},
+		{"keep none spares newest", "e0", 0, 1},
+	} {
+		dir := t.TempDir()
+		for i := 0; i < 4; i++ {
+			os.WriteFile(filepath.Join(dir, "e"+strconv.Itoa(i)), nil, 0o600)
+		}
+		if err := Prune(dir, "e*", tc.keep, tc.newest); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != tc.left {
+			t.Errorf("%s: %d left, want %d", tc.name, len(ents), tc.left)
+		}
+		if _, err := os.Stat(filepath.Join(dir, tc.newest)); tc.newest == "e0" && err != nil {
+			t.Errorf("%s: newest pruned", tc.name)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"time"
 
 	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/cachedir"
@@ -35,7 +36,12 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 		return "", nil, err
 	}
 	out := filepath.Join(cacheDir, "base-"+key+".cpio")
-	if _, err := os.Stat(out); err == nil {
+	if st, err := os.Stat(out); err == nil {
+		// In use: the pruning of other bases keeps the recently used.
+		if time.Since(st.ModTime()) > time.Hour {
+			now := time.Now()
+			os.Chtimes(out, now, now)
+		}
 		return out, inGuest, nil
 	}
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {
@@ -62,8 +68,9 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	// Each container copies the base into its own initrd: older ones are
-	// not in use. A cache that cannot be pruned only costs disk.
+	// Each container copies the base into its own initrd at create, so one
+	// not used for a while can go. A cache that cannot be pruned only costs
+	// disk.
 	cachedir.Prune(cacheDir, "base-*.cpio", keepBases, filepath.Base(out))
 	return out, inGuest, nil
 }
