@@ -261,7 +261,7 @@ func consoleCmdline(extra string, vmmArgs ...string) string {
 }
 
 // Cmdline is the guest kernel's command line: console on the first serial
-// port (a file on the host) with warnings and worse only (each byte traps to
+// port (a file on the host) with errors and worse only (each byte traps to
 // the VMM: 6-9 ms of boot under TCG; loglevel=7 in the extra arguments
 // brings the boot log back), reboot to end the VM, ukinit as init, then the
 // bundle's extra arguments. Under TCG, where rewriting kernel text and
