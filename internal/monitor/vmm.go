@@ -52,7 +52,8 @@ func newLauncher() launcher {
 	return l
 }
 
-// launch starts the VMM with files as its fds 3 and up.
+// launch starts the VMM with files as its fds 3 and up. A second call
+// blocks for good: a monitor launches one VMM.
 func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
 	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
 	cmd := &exec.Cmd{
