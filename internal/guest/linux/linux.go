@@ -159,11 +159,15 @@ func readKconfig(path string) (map[string]string, bool) {
 		return m, false
 	}
 	defer f.Close()
+	prefixes := make([][]byte, len(kconfigKeys))
+	for i, k := range kconfigKeys {
+		prefixes[i] = []byte(k + "=")
+	}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		for _, k := range kconfigKeys {
-			if v, ok := bytes.CutPrefix(sc.Bytes(), []byte(k+"=")); ok {
-				m[k] = string(v)
+		for i, p := range prefixes {
+			if v, ok := bytes.CutPrefix(sc.Bytes(), p); ok {
+				m[kconfigKeys[i]] = string(v)
 			}
 		}
 	}
