@@ -30,11 +30,7 @@ func (b *bench) bootSpeedup(work string) (debian, own float64, err error) {
 	}
 	times := map[string][]float64{}
 	for i := 0; i < rounds; i++ {
-		order := []string{"debian", "own"}
-		if i%2 == 1 {
-			order = []string{"own", "debian"} // which boots first alternates, as in main
-		}
-		for _, name := range order {
+		for _, name := range inTurn(i, "debian", "own") {
 			d, err := firstOutput(b.ukrun("--config", cfgs[name], "run", "--bundle", b.bundle, fmt.Sprintf("%s%d", name, i)))
 			if err != nil {
 				return 0, 0, fmt.Errorf("%s kernel: %w", name, err)

@@ -50,13 +50,7 @@ func run() error {
 	}
 	var raw, uk []float64
 	for i := 0; i < rounds; i++ {
-		// Which boot goes first alternates, so neither always follows
-		// the other's.
-		order := []string{"raw", "ukrun"}
-		if i%2 == 1 {
-			order = []string{"ukrun", "raw"}
-		}
-		for _, which := range order {
+		for _, which := range inTurn(i, "raw", "ukrun") {
 			if which == "raw" {
 				d, err := rawFirstOutput(argv, initrd)
 				if err != nil {
@@ -123,6 +117,15 @@ func run() error {
 	fmt.Printf("BENCH own_kernel_start_ms %.1f ms\n", ownMs)
 	fmt.Printf("BENCH boot_speedup %.2f ratio\n", debianMs/ownMs)
 	return nil
+}
+
+// inTurn is the order of two boots in round i: which goes first
+// alternates, so neither always follows the other's.
+func inTurn(i int, a, b string) []string {
+	if i%2 == 1 {
+		return []string{b, a}
+	}
+	return []string{a, b}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
