@@ -17,6 +17,7 @@ build:
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukrun-monitor ./cmd/ukrun-monitor
 	$(GO) build -o $(BIN)/containerd-shim-ukrun-v2 ./cmd/containerd-shim-ukrun-v2
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/ukinit ./cmd/ukinit
+	$(GOFLAGS_STATIC) $(GO) build -tags urfave_cli_no_docs -o $(BIN)/ukrun-pack ./cmd/ukrun-pack
 	$(GOFLAGS_STATIC) $(GO) build -trimpath -ldflags "-s -w" -o $(BIN)/testapp ./test/testapp
 	$(GO) build -o $(BIN)/fakevmm ./test/fakevmm
 

@@ -21,7 +21,7 @@ func main() {
 		Commands: []*cli.Command{
 			createCommand, startCommand, runCommand, stateCommand, killCommand,
 			deleteCommand, listCommand, psCommand, featuresCommand, versionCommand,
-			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand, packCommand,
+			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand,
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
 			fail(fmt.Errorf("unknown command %q (see ukrun --help)", name))

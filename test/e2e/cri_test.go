@@ -78,10 +78,7 @@ func criImages(t *testing.T) {
 			args []string
 		}{{pauseImage, []string{"--", "trap", "sleep=1000000"}}, {"ukrun.test/testapp:cri", nil}} {
 			archive := filepath.Join(workDir, strings.NewReplacer("/", "_", ":", "_").Replace(img.name)+".tar")
-			args := append([]string{"pack", "--name", img.name, "--app", filepath.Join(binDir, "testapp"), "-o", archive}, img.args...)
-			if out, err := exec.Command(filepath.Join(binDir, "ukrun"), args...).CombinedOutput(); err != nil {
-				t.Fatalf("pack: %v: %s", err, out)
-			}
+			packTestapp(t, img.name, archive, img.args...)
 			if out, err := exec.Command("ctr", "--address", socket, "-n", criNS, "images", "import", archive).CombinedOutput(); err != nil {
 				t.Fatalf("import: %v: %s", err, out)
 			}

@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,18 +13,16 @@ import (
 	"github.com/ukrun/ukrun/test/testnet"
 )
 
-// image packs testapp with ukrun pack (annotations in urunc.json when
-// given), imports it and returns its name.
+// image packs testapp (annotations in urunc.json when given), imports it
+// and returns its name.
 func image(t *testing.T, name string, annotations ...string) string {
 	t.Helper()
 	archive := filepath.Join(t.TempDir(), "image.tar")
-	args := []string{"pack", "--name", name, "--app", filepath.Join(binDir, "testapp"), "-o", archive}
+	var args []string
 	for _, a := range annotations {
 		args = append(args, "--annotation", a)
 	}
-	if out, err := exec.Command(filepath.Join(binDir, "ukrun"), args...).CombinedOutput(); err != nil {
-		t.Fatalf("pack: %v: %s", err, out)
-	}
+	packTestapp(t, name, archive, args...)
 	if out, err := ctr("images", "import", archive); err != nil {
 		t.Fatalf("import: %v: %s", err, out)
 	}

@@ -203,3 +203,13 @@ func assertNothingLeft(t *testing.T, ids ...string) {
 		}
 	}
 }
+
+// packTestapp writes an image archive of testapp with ukrun-pack; extra
+// are more of its arguments.
+func packTestapp(t *testing.T, name, archive string, extra ...string) {
+	t.Helper()
+	args := append([]string{"--name", name, "--app", filepath.Join(binDir, "testapp"), "-o", archive}, extra...)
+	if out, err := exec.Command(filepath.Join(binDir, "ukrun-pack"), args...).CombinedOutput(); err != nil {
+		t.Fatalf("ukrun-pack: %v: %s", err, out)
+	}
+}
