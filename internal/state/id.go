@@ -4,13 +4,11 @@ package state
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 )
 
 // MaxIDLen bounds container ids (they name files and, later, devices).
 const MaxIDLen = 1024
-
-var idPattern = regexp.MustCompile(`^[\w+\-.]+$`)
 
 // ValidateID checks an id as runc does: word characters, '+', '-', '.', no
 // path separators, not "." or "..", bounded length.
@@ -20,8 +18,18 @@ func ValidateID(id string) error {
 		return fmt.Errorf("container id is empty")
 	case len(id) > MaxIDLen:
 		return fmt.Errorf("invalid container id %.40q...: longer than %d bytes", id, MaxIDLen)
-	case id == "." || id == ".." || !idPattern.MatchString(id):
+	case id == "." || id == ".." || strings.IndexFunc(id, notIDChar) >= 0:
 		return fmt.Errorf("invalid container id %q: want letters, digits, '_', '+', '-', '.'", id)
 	}
 	return nil
+}
+
+// notIDChar reports a rune outside runc's id pattern `^[\w+\-.]+$` (a
+// package-level regexp would be compiled at every ukrun and monitor start).
+func notIDChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	}
+	return !strings.ContainsRune("_+-.", r)
 }
