@@ -48,6 +48,9 @@ func run() int {
 	if err := mountRoot(app); err != nil {
 		return fail(nil, 255, err)
 	}
+	if err := mountBinds(app); err != nil {
+		return fail(nil, 255, err)
+	}
 	if err := mountBase(proto.RootfsDir); err != nil {
 		return fail(nil, 255, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
@@ -53,6 +54,50 @@ func mountRoot(app *proto.App) error {
 		return fmt.Errorf("mount 9p rootfs %s: %w", app.RootTag, err)
 	}
 	return nil
+}
+
+// mountBinds bind-mounts the initrd's copies of the bundle's bind mounts
+// over a 9p rootfs. A missing target is made, as runc makes it in the
+// container's rootfs; the target's path is resolved inside the rootfs, so
+// a symlink in the image cannot lead it elsewhere.
+func mountBinds(app *proto.App) error {
+	for _, b := range app.Binds {
+		if err := mountBind(b); err != nil {
+			return fmt.Errorf("bind mount %s: %w", b.To, err)
+		}
+	}
+	return nil
+}
+
+func mountBind(b proto.Bind) error {
+	src, err := os.Stat(b.From)
+	if err != nil {
+		return err
+	}
+	target, err := securejoin.SecureJoin(proto.RootfsDir, b.To)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+		if err := makeTarget(target, src.IsDir()); err != nil {
+			return fmt.Errorf("make the mount point: %w", err)
+		}
+	}
+	return unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, "")
+}
+
+func makeTarget(target string, dir bool) error {
+	if dir {
+		return os.MkdirAll(target, 0o755)
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(target, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 func mountAt(root string, m mount) error {

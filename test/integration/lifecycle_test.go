@@ -287,6 +287,42 @@ func TestBindMountsCopiedIn(t *testing.T) {
 	}
 }
 
+// With a 9p rootfs, bind mounts reach the guest as copies mounted over it.
+// A missing mount point is made in the rootfs, as runc makes it; one behind
+// a symlink in the image is made inside the rootfs, not where the link
+// would lead on the host or in the initrd.
+func TestBindMounts9p(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"file=/etc/hosts", "file=/etc/resolv.conf", "file=/vol/data", "exit=0"},
+		map[string]string{"dev.ukrun.rootfs": "9p"})
+	rootfs := filepath.Join(b, "rootfs")
+	os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755)
+	os.Symlink("/run/resolv.conf", filepath.Join(rootfs, "etc", "resolv.conf"))
+	host := t.TempDir()
+	os.WriteFile(filepath.Join(host, "hosts"), []byte("10.1.2.3 pod\n"), 0o644)
+	os.WriteFile(filepath.Join(host, "resolv.conf"), []byte("nameserver 10.0.0.10\n"), 0o644)
+	os.MkdirAll(filepath.Join(host, "vol"), 0o755)
+	os.WriteFile(filepath.Join(host, "vol", "data"), []byte("volume\n"), 0o644)
+	s := readSpec(t, b)
+	s.Mounts = append(s.Mounts,
+		specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: filepath.Join(host, "hosts"), Options: []string{"rbind", "ro"}},
+		specs.Mount{Destination: "/etc/resolv.conf", Type: "bind", Source: filepath.Join(host, "resolv.conf")},
+		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind"}})
+	writeSpec(t, b, s)
+	r := e.ukrun("", "run", "--bundle", b, "binds9p")
+	if r.code != 0 || r.stdout != "10.1.2.3 pod\nnameserver 10.0.0.10\nvolume\n" {
+		t.Fatalf("run: %+v", r)
+	}
+	for _, p := range []string{"etc/hosts", "run/resolv.conf", "vol"} {
+		if _, err := os.Stat(filepath.Join(rootfs, p)); err != nil {
+			t.Errorf("mount point %s not made in the rootfs: %v", p, err)
+		}
+	}
+	if _, err := os.Stat("/run/resolv.conf"); err == nil {
+		t.Errorf("/run/resolv.conf exists on the host")
+	}
+}
+
 // run launches a VM with no hooks between create and start running from
 // its first instruction; create launches it paused until start.
 func TestRunStartsVMAtOnce(t *testing.T) {

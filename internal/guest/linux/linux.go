@@ -93,11 +93,7 @@ func Prepare(r Request) (*Boot, error) {
 		app.RootTag, app.RootRO, copyRootfs = RootTag, ro, ""
 		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: ro}}
 	}
-	var binds []initrd.Bind
-	if !share {
-		binds = Binds(r.Spec)
-	}
-	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, binds); err != nil {
+	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, Binds(r.Spec)); err != nil {
 		return nil, fmt.Errorf("build initrd: %w", err)
 	}
 	return boot, nil

@@ -9,8 +9,6 @@ import (
 	"syscall"
 
 	"github.com/cavaliergopher/cpio"
-
-	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
 func addDir(a *archive, name string, perm fs.FileMode) error {
@@ -102,30 +100,27 @@ func addTree(a *archive, root, prefix string) error {
 	})
 }
 
-// addBind copies a bind mount's source to its destination under /rootfs,
-// making the missing parent directories.
-func addBind(a *archive, b Bind) error {
-	dest := path.Clean("/" + filepath.ToSlash(b.Dest))
-	st, err := os.Stat(b.Source)
+// addBind copies a bind mount's source to name, making the missing parent
+// directories below under (a directory the archive has).
+func addBind(a *archive, src, name, under string) error {
+	st, err := os.Stat(src)
 	if err != nil {
-		return fmt.Errorf("bind mount %s: %w", b.Dest, err)
+		return err
 	}
-	parent := path.Join(proto.RootfsDir, path.Dir(dest))[1:]
 	var dirs []string
-	for d := parent; d != path.Dir(proto.RootfsDir[1:]) && d != "."; d = path.Dir(d) {
+	for d := path.Dir(name); d != under && d != "." && d != "/"; d = path.Dir(d) {
 		dirs = append([]string{d}, dirs...)
 	}
-	for _, d := range dirs[1:] { // rootfs itself is there
+	for _, d := range dirs {
 		if err := addDir(a, d, 0o755); err != nil {
 			return err
 		}
 	}
-	name := path.Join(proto.RootfsDir, dest)[1:]
 	if st.IsDir() {
 		if err := addDir(a, name, st.Mode().Perm()); err != nil {
 			return err
 		}
-		return addTree(a, b.Source, name)
+		return addTree(a, src, name)
 	}
-	return addFile(a, name, b.Source, st.Mode().Perm())
+	return addFile(a, name, src, st.Mode().Perm())
 }

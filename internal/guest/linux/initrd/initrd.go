@@ -104,8 +104,19 @@ type Bind struct {
 
 // Write writes the container's initrd to out: the base archive, then the app
 // description and, unless rootfs is empty, the rootfs under /rootfs with the
-// binds copied over it (later entries replace earlier ones).
+// binds copied over it (later entries replace earlier ones). With a shared
+// rootfs (app.RootTag) the binds are copied to BindsDir instead, and the
+// app description lists them for ukinit to mount.
 func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error {
+	shared := app.RootTag != ""
+	if shared {
+		withBinds := *app
+		withBinds.Binds = nil
+		for i := range binds {
+			withBinds.Binds = append(withBinds.Binds, proto.Bind{From: stagedBind(i), To: cleanDest(binds[i].Dest)})
+		}
+		app = &withBinds
+	}
 	cfg, err := json.Marshal(app)
 	if err != nil {
 		return fmt.Errorf("encode app config: %w", err)
@@ -130,14 +141,28 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 				return err
 			}
 		}
-		for _, b := range binds {
-			if err := addBind(a, b); err != nil {
+		if shared && len(binds) > 0 {
+			if err := addDir(a, proto.BindsDir[1:], 0o700); err != nil {
 				return err
+			}
+		}
+		for i, b := range binds {
+			name, under := path.Join(proto.RootfsDir, cleanDest(b.Dest))[1:], proto.RootfsDir[1:]
+			if shared {
+				name, under = stagedBind(i)[1:], proto.BindsDir[1:]
+			}
+			if err := addBind(a, b.Source, name, under); err != nil {
+				return fmt.Errorf("bind mount %s: %w", b.Dest, err)
 			}
 		}
 		return a.Close()
 	})
 }
+
+// stagedBind is where the i-th bind's copy goes with a shared rootfs.
+func stagedBind(i int) string { return fmt.Sprintf("%s/%d", proto.BindsDir, i) }
+
+func cleanDest(dest string) string { return path.Clean("/" + filepath.ToSlash(dest)) }
 
 func copyFile(w io.Writer, name string) error {
 	f, err := os.Open(name)

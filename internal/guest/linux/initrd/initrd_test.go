@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -103,6 +104,43 @@ func readArchives(t *testing.T, path string) map[string]string {
 
 // A file whose content outgrows its stat size (procfs reports 0) is an
 // error, not a truncated copy.
+// With a shared (9p) rootfs the binds are copied aside and listed in
+// app.json for ukinit to mount; nothing goes under /rootfs.
+func TestWriteStagesBindsForSharedRootfs(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base.cpio")
+	os.WriteFile(base, nil, 0o600)
+	hosts, vol := filepath.Join(dir, "hosts"), filepath.Join(dir, "vol")
+	os.WriteFile(hosts, []byte("10.0.0.1 pod\n"), 0o644)
+	os.MkdirAll(vol, 0o755)
+	os.WriteFile(filepath.Join(vol, "data"), []byte("DATA"), 0o644)
+	out := filepath.Join(dir, "initrd.cpio")
+	app := &proto.App{Args: []string{"/bin/app"}, RootTag: "rootfs"}
+	if err := Write(out, base, app, "", []Bind{{Source: hosts, Dest: "/etc/hosts"}, {Source: vol, Dest: "vol/"}}); err != nil {
+		t.Fatal(err)
+	}
+	if app.Binds != nil {
+		t.Errorf("Write changed its argument: %+v", app.Binds)
+	}
+	got := readArchives(t, out)
+	for name, want := range map[string]string{"ukrun/binds/0": "10.0.0.1 pod\n", "ukrun/binds/1/data": "DATA"} {
+		if got[name] != want {
+			t.Errorf("%s = %q, want %q", name, got[name], want)
+		}
+	}
+	for name := range got {
+		if strings.HasPrefix(name, "rootfs/") {
+			t.Errorf("%s in the initrd of a shared rootfs", name)
+		}
+	}
+	var back proto.App
+	json.Unmarshal([]byte(got["ukrun/app.json"]), &back)
+	want := []proto.Bind{{From: "/ukrun/binds/0", To: "/etc/hosts"}, {From: "/ukrun/binds/1", To: "/vol"}}
+	if !reflect.DeepEqual(back.Binds, want) {
+		t.Errorf("app.json binds %+v, want %+v", back.Binds, want)
+	}
+}
+
 func TestWriteRefusesFileLargerThanItsSize(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.cpio")
