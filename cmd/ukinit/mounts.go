@@ -56,10 +56,11 @@ func mountRoot(app *proto.App) error {
 	return nil
 }
 
-// mountBinds bind-mounts the initrd's copies of the bundle's bind mounts
-// over a 9p rootfs. A missing target is made, as runc makes it in the
-// container's rootfs; the target's path is resolved inside the rootfs, so
-// a symlink in the image cannot lead it elsewhere.
+// mountBinds bind-mounts the initrd's copies of the bundle's bind mounts in
+// the app's root. A missing target is made, as runc makes it in the
+// container's rootfs (with 9p, the bundle's own); the target's path is
+// resolved inside the rootfs, so a symlink in the image cannot lead it
+// elsewhere.
 func mountBinds(app *proto.App) error {
 	for _, b := range app.Binds {
 		if err := mountBind(b); err != nil {
@@ -83,7 +84,14 @@ func mountBind(b proto.Bind) error {
 			return fmt.Errorf("make the mount point: %w", err)
 		}
 	}
-	return unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, "")
+	if err := unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
+	}
+	if b.RO {
+		// A bind mount takes its read-only flag only from a remount.
+		return unix.Mount("", target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
+	}
+	return nil
 }
 
 func makeTarget(target string, dir bool) error {

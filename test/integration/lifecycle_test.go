@@ -269,7 +269,7 @@ func TestBothKernels(t *testing.T) {
 }
 
 // Bind mounts (CRI's /etc/hosts, resolv.conf, volumes) reach the guest as
-// copies taken at create.
+// copies taken at create, read-only where the mount is.
 func TestBindMountsCopiedIn(t *testing.T) {
 	e := newEnv(t)
 	b := bundle(t, []string{"file=/etc/hosts", "file=/vol/data", "exit=0"}, nil)
@@ -284,6 +284,12 @@ func TestBindMountsCopiedIn(t *testing.T) {
 	writeSpec(t, b, s)
 	if r := e.ukrun("", "run", "--bundle", b, "binds"); r.code != 0 || r.stdout != "10.1.2.3 pod\nvolume\n" {
 		t.Fatalf("run: %+v", r)
+	}
+	s.Process.Args = []string{"testapp", "write=/vol/new", "out=rw", "write=/etc/hosts", "exit=0"}
+	writeSpec(t, b, s)
+	r := e.ukrun("", "run", "--bundle", b, "bindsro")
+	if r.code != 1 || r.stdout != "rw\n" || !strings.Contains(r.stderr, "read-only file system") {
+		t.Fatalf("writes to a rw and a ro bind: %+v", r)
 	}
 }
 

@@ -172,8 +172,8 @@ func readKconfig(path string) (map[string]string, bool) {
 
 // Binds returns the spec's bind mounts whose content the guest gets as a
 // copy taken at create (a VM cannot see host mounts): files such as CRI's
-// /etc/hosts and /etc/resolv.conf, and directories. Mounts under /proc,
-// /sys and /dev stay the guest kernel's own.
+// /etc/hosts and /etc/resolv.conf, and directories, read-only when the
+// mount is. Mounts under /proc, /sys and /dev stay the guest kernel's own.
 func Binds(s *specs.Spec) []initrd.Bind {
 	var out []initrd.Bind
 	for _, m := range s.Mounts {
@@ -184,9 +184,24 @@ func Binds(s *specs.Spec) []initrd.Bind {
 		if dest == "/" || underAny(dest, "/proc", "/sys", "/dev") {
 			continue
 		}
-		out = append(out, initrd.Bind{Source: m.Source, Dest: dest})
+		out = append(out, initrd.Bind{Source: m.Source, Dest: dest, RO: readOnly(m.Options)})
 	}
 	return out
+}
+
+// readOnly tells whether mount options end up read-only (the last of "ro"
+// and "rw" wins, as in mount(8)).
+func readOnly(options []string) bool {
+	ro := false
+	for _, o := range options {
+		switch o {
+		case "ro":
+			ro = true
+		case "rw":
+			ro = false
+		}
+	}
+	return ro
 }
 
 func isBind(m specs.Mount) bool {

@@ -64,10 +64,10 @@ func TestBinds(t *testing.T) {
 		{Destination: "/proc", Type: "proc", Source: "proc"},
 		{Destination: "/dev/shm", Type: "bind", Source: "/h/shm"},
 		{Destination: "/dev/termination-log", Source: "/h/log", Options: []string{"bind"}},
-		{Destination: "/data/../vol", Type: "bind", Source: "/h/vol"},
+		{Destination: "/data/../vol", Type: "bind", Source: "/h/vol", Options: []string{"ro", "rw"}},
 		{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"},
 	}}
-	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf"}, {Source: "/h/vol", Dest: "/vol"}}
+	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf", RO: true}, {Source: "/h/vol", Dest: "/vol"}}
 	if got := Binds(s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Binds = %+v, want %+v", got, want)
 	}

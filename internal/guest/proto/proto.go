@@ -13,7 +13,7 @@ import (
 const (
 	AppConfigPath = "/ukrun/app.json" // the App, as JSON
 	RootfsDir     = "/rootfs"         // the bundle's rootfs, the app's root
-	BindsDir      = "/ukrun/binds"    // bind mount copies for a 9p rootfs
+	BindsDir      = "/ukrun/binds"    // copies of the bundle's bind mounts
 )
 
 // virtio-serial port names, found by the guest in /sys/class/virtio-ports.
@@ -38,9 +38,8 @@ type App struct {
 	Net      *Net     `json:"net,omitempty"`      // the NIC's addressing; nil: no NIC
 	RootTag  string   `json:"root_tag,omitempty"` // 9p tag of the rootfs; empty: the initrd's copy
 	RootRO   bool     `json:"root_ro,omitempty"`  // mount the 9p rootfs read-only
-	// Binds, with a 9p rootfs: copies in the initrd that ukinit bind-mounts
-	// over it, as the bundle's bind mounts (with a copied rootfs the copies
-	// are in place already).
+	// Binds are the bundle's bind mounts: copies in the initrd that ukinit
+	// mounts in the app's root.
 	Binds []Bind `json:"binds,omitempty"`
 	// ExitDisk, for VMMs without virtio-serial: the app's stdio is the
 	// console, and its exit message goes to the start of this block device.
@@ -51,6 +50,7 @@ type App struct {
 type Bind struct {
 	From string `json:"from"` // the copy in the initrd
 	To   string `json:"to"`   // absolute path inside the app's root
+	RO   bool   `json:"ro,omitempty"`
 }
 
 // PowerOffParam, set to 1 on the kernel command line, tells ukinit to end

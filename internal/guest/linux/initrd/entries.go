@@ -100,21 +100,11 @@ func addTree(a *archive, root, prefix string) error {
 	})
 }
 
-// addBind copies a bind mount's source to name, making the missing parent
-// directories below under (a directory the archive has).
-func addBind(a *archive, src, name, under string) error {
+// addBind copies a bind mount's source, a file or a directory, to name.
+func addBind(a *archive, src, name string) error {
 	st, err := os.Stat(src)
 	if err != nil {
 		return err
-	}
-	var dirs []string
-	for d := path.Dir(name); d != under && d != "." && d != "/"; d = path.Dir(d) {
-		dirs = append([]string{d}, dirs...)
-	}
-	for _, d := range dirs {
-		if err := addDir(a, d, 0o755); err != nil {
-			return err
-		}
 	}
 	if st.IsDir() {
 		if err := addDir(a, name, st.Mode().Perm()); err != nil {

@@ -100,24 +100,20 @@ func baseKey(memoDir string, files []string) (string, error) {
 type Bind struct {
 	Source string // host path
 	Dest   string // absolute path inside the container
+	RO     bool   // mounted read-only in the guest
 }
 
 // Write writes the container's initrd to out: the base archive, then the app
-// description and, unless rootfs is empty, the rootfs under /rootfs with the
-// binds copied over it (later entries replace earlier ones). With a shared
-// rootfs (app.RootTag) the binds are copied to BindsDir instead, and the
-// app description lists them for ukinit to mount.
+// description, the rootfs under /rootfs unless rootfs is empty (shared over
+// 9p), and copies of the binds under BindsDir, which the app description
+// lists for ukinit to mount.
 func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error {
-	shared := app.RootTag != ""
-	if shared {
-		withBinds := *app
-		withBinds.Binds = nil
-		for i := range binds {
-			withBinds.Binds = append(withBinds.Binds, proto.Bind{From: stagedBind(i), To: cleanDest(binds[i].Dest)})
-		}
-		app = &withBinds
+	withBinds := *app
+	withBinds.Binds = make([]proto.Bind, len(binds))
+	for i, b := range binds {
+		withBinds.Binds[i] = proto.Bind{From: stagedBind(i), To: path.Clean("/" + filepath.ToSlash(b.Dest)), RO: b.RO}
 	}
-	cfg, err := json.Marshal(app)
+	cfg, err := json.Marshal(&withBinds)
 	if err != nil {
 		return fmt.Errorf("encode app config: %w", err)
 	}
@@ -141,17 +137,13 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 				return err
 			}
 		}
-		if shared && len(binds) > 0 {
+		if len(binds) > 0 {
 			if err := addDir(a, proto.BindsDir[1:], 0o700); err != nil {
 				return err
 			}
 		}
 		for i, b := range binds {
-			name, under := path.Join(proto.RootfsDir, cleanDest(b.Dest))[1:], proto.RootfsDir[1:]
-			if shared {
-				name, under = stagedBind(i)[1:], proto.BindsDir[1:]
-			}
-			if err := addBind(a, b.Source, name, under); err != nil {
+			if err := addBind(a, b.Source, stagedBind(i)[1:]); err != nil {
 				return fmt.Errorf("bind mount %s: %w", b.Dest, err)
 			}
 		}
@@ -159,10 +151,8 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 	})
 }
 
-// stagedBind is where the i-th bind's copy goes with a shared rootfs.
+// stagedBind is where the i-th bind's copy goes in the initrd.
 func stagedBind(i int) string { return fmt.Sprintf("%s/%d", proto.BindsDir, i) }
-
-func cleanDest(dest string) string { return path.Clean("/" + filepath.ToSlash(dest)) }
 
 func copyFile(w io.Writer, name string) error {
 	f, err := os.Open(name)

@@ -47,7 +47,7 @@ func TestBaseAndWrite(t *testing.T) {
 	got := readArchives(t, out)
 	for name, want := range map[string]string{
 		"init": "INIT", "ukrun/modules/00-virtio.ko": "MOD", "rootfs/bin/app": "APP", "rootfs/bin/link": "app",
-		"rootfs/etc/hosts": "10.0.0.1 pod\n", "rootfs/mnt/vol/app": "APP",
+		"ukrun/binds/0": "10.0.0.1 pod\n", "ukrun/binds/1/app": "APP",
 	} {
 		if got[name] != want {
 			t.Errorf("%s = %q, want %q", name, got[name], want)
@@ -104,9 +104,9 @@ func readArchives(t *testing.T, path string) map[string]string {
 
 // A file whose content outgrows its stat size (procfs reports 0) is an
 // error, not a truncated copy.
-// With a shared (9p) rootfs the binds are copied aside and listed in
-// app.json for ukinit to mount; nothing goes under /rootfs.
-func TestWriteStagesBindsForSharedRootfs(t *testing.T) {
+// The binds are copied aside and listed in app.json for ukinit to mount,
+// with a shared (9p) rootfs as with a copied one.
+func TestWriteListsBinds(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.cpio")
 	os.WriteFile(base, nil, 0o600)
@@ -116,7 +116,7 @@ func TestWriteStagesBindsForSharedRootfs(t *testing.T) {
 	os.WriteFile(filepath.Join(vol, "data"), []byte("DATA"), 0o644)
 	out := filepath.Join(dir, "initrd.cpio")
 	app := &proto.App{Args: []string{"/bin/app"}, RootTag: "rootfs"}
-	if err := Write(out, base, app, "", []Bind{{Source: hosts, Dest: "/etc/hosts"}, {Source: vol, Dest: "vol/"}}); err != nil {
+	if err := Write(out, base, app, "", []Bind{{Source: hosts, Dest: "/etc/hosts", RO: true}, {Source: vol, Dest: "vol/"}}); err != nil {
 		t.Fatal(err)
 	}
 	if app.Binds != nil {
@@ -135,7 +135,7 @@ func TestWriteStagesBindsForSharedRootfs(t *testing.T) {
 	}
 	var back proto.App
 	json.Unmarshal([]byte(got["ukrun/app.json"]), &back)
-	want := []proto.Bind{{From: "/ukrun/binds/0", To: "/etc/hosts"}, {From: "/ukrun/binds/1", To: "/vol"}}
+	want := []proto.Bind{{From: "/ukrun/binds/0", To: "/etc/hosts", RO: true}, {From: "/ukrun/binds/1", To: "/vol"}}
 	if !reflect.DeepEqual(back.Binds, want) {
 		t.Errorf("app.json binds %+v, want %+v", back.Binds, want)
 	}
