@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"time"
 )
 
 // Prune removes the entries of dir matching pattern (a filepath.Match
@@ -55,4 +56,14 @@ func Prune(dir, pattern string, keep int, newest string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Hit marks an entry found in the cache as used, so that Prune keeps it
+// over older ones: its modification time moves to now when it is more
+// than an hour old (a write per hour at most, not one per container).
+func Hit(path string, info os.FileInfo) {
+	if time.Since(info.ModTime()) > time.Hour {
+		now := time.Now()
+		os.Chtimes(path, now, now)
+	}
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"time"
 
 	"github.com/ukrun/ukrun/internal/atomicfile"
 	"github.com/ukrun/ukrun/internal/cachedir"
@@ -37,11 +36,7 @@ func Base(cacheDir, ukinit string, modules []string) (string, []string, error) {
 	}
 	out := filepath.Join(cacheDir, "base-"+key+".cpio")
 	if st, err := os.Stat(out); err == nil {
-		// In use: the pruning of other bases keeps the recently used.
-		if time.Since(st.ModTime()) > time.Hour {
-			now := time.Now()
-			os.Chtimes(out, now, now)
-		}
+		cachedir.Hit(out, st)
 		return out, inGuest, nil
 	}
 	if err := os.MkdirAll(cacheDir, 0o700); err != nil {

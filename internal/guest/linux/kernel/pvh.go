@@ -14,6 +14,7 @@ import (
 	"github.com/ulikunitz/xz/lzma"
 
 	"github.com/ukrun/ukrun/internal/atomicfile"
+	"github.com/ukrun/ukrun/internal/cachedir"
 	"github.com/ukrun/ukrun/internal/filehash"
 )
 
@@ -44,7 +45,8 @@ func PVH(bzImage, cacheDir string) (string, error) {
 		return "", fmt.Errorf("hashing kernel image: %w", err)
 	}
 	out := filepath.Join(cacheDir, "vmlinux-"+sum[:16])
-	if _, err := os.Stat(out); err == nil {
+	if st, err := os.Stat(out); err == nil {
+		cachedir.Hit(out, st)
 		return out, nil
 	}
 
@@ -65,8 +67,18 @@ func PVH(bzImage, cacheDir string) (string, error) {
 	if err := atomicfile.Write(out, vmlinux, 0o644); err != nil {
 		return "", fmt.Errorf("caching vmlinux from %s: %w", bzImage, err)
 	}
+	// QEMU opens its kernel at create, Firecracker and Cloud Hypervisor at
+	// start: a container loses its kernel only if keepKernels other kernels
+	// are extracted between its create and its start. A cache that cannot
+	// be pruned only costs disk.
+	cachedir.Prune(cacheDir, "vmlinux-*", keepKernels, filepath.Base(out))
 	return out, nil
 }
+
+// keepKernels is how many extracted kernels the cache keeps, the least
+// recently used going first (one per distinct bzImage: the host's kernels,
+// or ones a config or annotation names).
+const keepKernels = 8
 
 // extract returns the decompressed payload of an x86 bzImage.
 func extract(img []byte) ([]byte, error) {

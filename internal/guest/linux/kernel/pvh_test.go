@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"debug/elf"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,4 +174,31 @@ func TestPVHRealKernel(t *testing.T) {
 		t.Errorf("PVH(vmlinux) = %q, %v", out3, err)
 	}
 	t.Logf("cold %v, warm %v, %s", cold, warm, out)
+}
+
+// The cache of extracted kernels keeps the keepKernels used last.
+func TestPVHCacheIsBounded(t *testing.T) {
+	cache := filepath.Join(t.TempDir(), "cache")
+	var outs []string
+	for i := 0; i < keepKernels+2; i++ {
+		// Distinct bzImages: the same ELF with other padding after it.
+		elf := append(makeELF(xenElfnotePhys32Entry), make([]byte, i)...)
+		out, err := PVH(writeTemp(t, fmt.Sprintf("vmlinuz-%d", i), makeBzImage(gz(t, elf))), cache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+		// Entries a second apart: the order does not hang on the clock's grain.
+		old := time.Now().Add(time.Duration(i-100) * time.Second)
+		os.Chtimes(out, old, old)
+	}
+	kernels, _ := filepath.Glob(filepath.Join(cache, "vmlinux-*"))
+	if len(kernels) != keepKernels {
+		t.Fatalf("cache holds %d kernels, want %d", len(kernels), keepKernels)
+	}
+	for _, gone := range outs[:2] {
+		if _, err := os.Stat(gone); err == nil {
+			t.Errorf("%s, among the least recently used, is still cached", gone)
+		}
+	}
 }
