@@ -45,15 +45,6 @@ func run() int {
 	if err := loadModules(app.Modules); err != nil {
 		return fail(nil, 255, err)
 	}
-	if err := mountRoot(app); err != nil {
-		return fail(nil, 255, err)
-	}
-	if err := mountBinds(app); err != nil {
-		return fail(nil, 255, err)
-	}
-	if err := mountBase(proto.RootfsDir); err != nil {
-		return fail(nil, 255, err)
-	}
 	var ports *ports
 	if app.ExitDisk != "" {
 		ports, err = consolePorts()
@@ -62,6 +53,17 @@ func run() int {
 	}
 	if err != nil {
 		return fail(nil, 255, err)
+	}
+	// The app's root after the ports: what fails here (a 9p mount, a bind
+	// mount's mount point) reaches the host as the container's error.
+	if err := mountRoot(app); err != nil {
+		return fail(ports.ctl, 255, err)
+	}
+	if err := mountBinds(app); err != nil {
+		return fail(ports.ctl, 255, err)
+	}
+	if err := mountBase(proto.RootfsDir); err != nil {
+		return fail(ports.ctl, 255, err)
 	}
 	if err := configureNet(app.Net); err != nil {
 		return fail(ports.ctl, 255, fmt.Errorf("configure network: %w", err))

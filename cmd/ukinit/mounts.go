@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"golang.org/x/sys/unix"
@@ -79,10 +80,20 @@ func mountBind(b proto.Bind) error {
 	if err != nil {
 		return err
 	}
-	if _, err := os.Lstat(target); errors.Is(err, os.ErrNotExist) {
+	for _, d := range []string{"/proc", "/sys", "/dev"} {
+		if in := filepath.Join(proto.RootfsDir, d); target == in || strings.HasPrefix(target, in+"/") {
+			return fmt.Errorf("its mount point resolves to %s, under the guest's own %s", strings.TrimPrefix(target, proto.RootfsDir), d)
+		}
+	}
+	switch st, err := os.Stat(target); {
+	case errors.Is(err, os.ErrNotExist):
 		if err := makeTarget(target, src.IsDir()); err != nil {
 			return fmt.Errorf("make the mount point: %w", err)
 		}
+	case err != nil:
+		return err
+	case st.IsDir() != src.IsDir():
+		return fmt.Errorf("the source is %s, the mount point %s in the rootfs is %s", kind(src), strings.TrimPrefix(target, proto.RootfsDir), kind(st))
 	}
 	if err := unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return err
@@ -92,6 +103,13 @@ func mountBind(b proto.Bind) error {
 		return unix.Mount("", target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
 	}
 	return nil
+}
+
+func kind(st os.FileInfo) string {
+	if st.IsDir() {
+		return "a directory"
+	}
+	return "a file"
 }
 
 func makeTarget(target string, dir bool) error {

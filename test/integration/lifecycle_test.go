@@ -272,17 +272,20 @@ func TestBothKernels(t *testing.T) {
 // copies taken at create, read-only where the mount is.
 func TestBindMountsCopiedIn(t *testing.T) {
 	e := newEnv(t)
-	b := bundle(t, []string{"file=/etc/hosts", "file=/vol/data", "exit=0"}, nil)
+	b := bundle(t, []string{"file=/etc/hosts", "file=/vol/data", "file=/vol/sub/key", "exit=0"}, nil)
 	host := t.TempDir()
 	os.WriteFile(filepath.Join(host, "hosts"), []byte("10.1.2.3 pod\n"), 0o644)
 	os.MkdirAll(filepath.Join(host, "vol"), 0o755)
 	os.WriteFile(filepath.Join(host, "vol", "data"), []byte("volume\n"), 0o644)
+	os.WriteFile(filepath.Join(host, "key"), []byte("secret\n"), 0o644)
 	s := readSpec(t, b)
 	s.Mounts = append(s.Mounts,
 		specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: filepath.Join(host, "hosts"), Options: []string{"rbind", "ro"}},
-		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind"}})
+		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind"}},
+		// Inside the one before: its mount point is made in the volume's copy.
+		specs.Mount{Destination: "/vol/sub/key", Type: "bind", Source: filepath.Join(host, "key"), Options: []string{"rbind"}})
 	writeSpec(t, b, s)
-	if r := e.ukrun("", "run", "--bundle", b, "binds"); r.code != 0 || r.stdout != "10.1.2.3 pod\nvolume\n" {
+	if r := e.ukrun("", "run", "--bundle", b, "binds"); r.code != 0 || r.stdout != "10.1.2.3 pod\nvolume\nsecret\n" {
 		t.Fatalf("run: %+v", r)
 	}
 	s.Process.Args = []string{"testapp", "write=/vol/new", "out=rw", "write=/etc/hosts", "exit=0"}
@@ -324,8 +327,38 @@ func TestBindMounts9p(t *testing.T) {
 			t.Errorf("mount point %s not made in the rootfs: %v", p, err)
 		}
 	}
-	if _, err := os.Stat("/run/resolv.conf"); err == nil {
-		t.Errorf("/run/resolv.conf exists on the host")
+}
+
+// A bind mount ukinit cannot make fails the container with an error that
+// names it: a file over a directory of the image, or a mount point missing
+// from a read-only 9p rootfs (found at create, before anything is made).
+func TestBindMountErrors(t *testing.T) {
+	e := newEnv(t)
+	host := filepath.Join(t.TempDir(), "hosts")
+	os.WriteFile(host, []byte("10.1.2.3 pod\n"), 0o644)
+
+	b := bundle(t, []string{"out=never", "exit=0"}, nil)
+	os.MkdirAll(filepath.Join(b, "rootfs", "etc", "hosts"), 0o755)
+	s := readSpec(t, b)
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: host})
+	writeSpec(t, b, s)
+	r := e.ukrun("", "run", "--bundle", b, "bindkind")
+	if r.code == 0 || r.stdout != "" || !strings.Contains(r.stderr, "bind mount /etc/hosts: the source is a file, the mount point /etc/hosts in the rootfs is a directory") {
+		t.Fatalf("file over a directory: %+v", r)
+	}
+	e.must("delete", "--force", "bindkind")
+
+	b = bundle(t, []string{"out=never", "exit=0"}, map[string]string{"dev.ukrun.rootfs": "9p"})
+	s = readSpec(t, b)
+	s.Root.Readonly = true
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: host})
+	writeSpec(t, b, s)
+	r = e.ukrun("", "create", "--bundle", b, "bindro")
+	if r.code == 0 || !strings.Contains(r.stderr, "bind mount /etc/hosts: the read-only 9p rootfs has no mount point for it") {
+		t.Fatalf("create with a missing mount point in a read-only 9p rootfs: %+v", r)
+	}
+	if _, err := os.Stat(filepath.Join(e.root, "bindro")); err == nil {
+		t.Error("the failed create left its state")
 	}
 }
 

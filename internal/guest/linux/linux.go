@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/ukrun/ukrun/internal/config"
@@ -93,7 +94,13 @@ func Prepare(r Request) (*Boot, error) {
 		app.RootTag, app.RootRO, copyRootfs = RootTag, ro, ""
 		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: ro}}
 	}
-	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, Binds(r.Spec)); err != nil {
+	binds := Binds(r.Spec)
+	if share && app.RootRO {
+		if err := mountPointsExist(r.Rootfs, binds); err != nil {
+			return nil, err
+		}
+	}
+	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, binds); err != nil {
 		return nil, fmt.Errorf("build initrd: %w", err)
 	}
 	return boot, nil
@@ -202,6 +209,21 @@ func readOnly(options []string) bool {
 		}
 	}
 	return ro
+}
+
+// mountPointsExist checks that a rootfs the guest cannot write has the
+// mount point of every bind (ukinit makes missing ones in one it can).
+func mountPointsExist(rootfs string, binds []initrd.Bind) error {
+	for _, b := range binds {
+		p, err := securejoin.SecureJoin(rootfs, b.Dest)
+		if err != nil {
+			return fmt.Errorf("bind mount %s: %w", b.Dest, err)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("bind mount %s: the read-only 9p rootfs has no mount point for it (it must be in the image): %w", b.Dest, err)
+		}
+	}
+	return nil
 }
 
 func isBind(m specs.Mount) bool {
