@@ -197,12 +197,13 @@ func Binds(s *specs.Spec) []initrd.Bind {
 }
 
 // readOnly tells whether mount options end up read-only (the last of "ro"
-// and "rw" wins, as in mount(8)).
+// and "rw" wins, as in mount(8); "rro" is "ro" for the whole tree, and
+// the guest's copy has no submounts).
 func readOnly(options []string) bool {
 	ro := false
 	for _, o := range options {
 		switch o {
-		case "ro":
+		case "ro", "rro":
 			ro = true
 		case "rw":
 			ro = false

@@ -65,9 +65,10 @@ func TestBinds(t *testing.T) {
 		{Destination: "/dev/shm", Type: "bind", Source: "/h/shm"},
 		{Destination: "/dev/termination-log", Source: "/h/log", Options: []string{"bind"}},
 		{Destination: "/data/../vol", Type: "bind", Source: "/h/vol", Options: []string{"ro", "rw"}},
+		{Destination: "/cfg", Type: "bind", Source: "/h/cfg", Options: []string{"rro"}},
 		{Destination: "/tmp", Type: "tmpfs", Source: "tmpfs"},
 	}}
-	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf", RO: true}, {Source: "/h/vol", Dest: "/vol"}}
+	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf", RO: true}, {Source: "/h/vol", Dest: "/vol"}, {Source: "/h/cfg", Dest: "/cfg", RO: true}}
 	if got := Binds(s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Binds = %+v, want %+v", got, want)
 	}

@@ -1,7 +1,7 @@
 // Package initrd assembles the initramfs of a Linux guest: a cached base
 // archive (ukinit and kernel modules) followed by a per-container archive
-// (the app description and the bundle's rootfs). The kernel unpacks
-// concatenated cpio archives in order.
+// (the app description, the bundle's rootfs and copies of its bind
+// mounts). The kernel unpacks concatenated cpio archives in order.
 package initrd
 
 import (
@@ -90,11 +90,12 @@ func baseKey(memoDir string, files []string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// Bind is a host file or directory copied to Dest inside the guest's root,
-// as the bundle's bind mounts (CRI's /etc/hosts, resolv.conf, volumes).
+// Bind is a host file or directory whose copy ukinit mounts at Dest in the
+// guest's root, as the bundle's bind mounts (CRI's /etc/hosts, resolv.conf,
+// volumes).
 type Bind struct {
 	Source string // host path
-	Dest   string // absolute path inside the container
+	Dest   string // clean absolute path inside the container
 	RO     bool   // mounted read-only in the guest
 }
 
@@ -106,7 +107,7 @@ func Write(out, base string, app *proto.App, rootfs string, binds []Bind) error 
 	withBinds := *app
 	withBinds.Binds = make([]proto.Bind, len(binds))
 	for i, b := range binds {
-		withBinds.Binds[i] = proto.Bind{From: stagedBind(i), To: path.Clean("/" + filepath.ToSlash(b.Dest)), RO: b.RO}
+		withBinds.Binds[i] = proto.Bind{From: stagedBind(i), To: b.Dest, RO: b.RO}
 	}
 	cfg, err := json.Marshal(&withBinds)
 	if err != nil {

@@ -102,8 +102,6 @@ func readArchives(t *testing.T, path string) map[string]string {
 	}
 }
 
-// A file whose content outgrows its stat size (procfs reports 0) is an
-// error, not a truncated copy.
 // The binds are copied aside and listed in app.json for ukinit to mount,
 // with a shared (9p) rootfs as with a copied one.
 func TestWriteListsBinds(t *testing.T) {
@@ -116,7 +114,7 @@ func TestWriteListsBinds(t *testing.T) {
 	os.WriteFile(filepath.Join(vol, "data"), []byte("DATA"), 0o644)
 	out := filepath.Join(dir, "initrd.cpio")
 	app := &proto.App{Args: []string{"/bin/app"}, RootTag: "rootfs"}
-	if err := Write(out, base, app, "", []Bind{{Source: hosts, Dest: "/etc/hosts", RO: true}, {Source: vol, Dest: "vol/"}}); err != nil {
+	if err := Write(out, base, app, "", []Bind{{Source: hosts, Dest: "/etc/hosts", RO: true}, {Source: vol, Dest: "/vol"}}); err != nil {
 		t.Fatal(err)
 	}
 	if app.Binds != nil {
@@ -141,6 +139,8 @@ func TestWriteListsBinds(t *testing.T) {
 	}
 }
 
+// A file whose content outgrows its stat size (procfs reports 0) is an
+// error, not a truncated copy.
 func TestWriteRefusesFileLargerThanItsSize(t *testing.T) {
 	dir := t.TempDir()
 	base := filepath.Join(dir, "base.cpio")
