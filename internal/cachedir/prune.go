@@ -16,8 +16,8 @@ import (
 // Prune removes the entries of dir matching pattern (a filepath.Match
 // pattern of base names), oldest modification first, until keep remain,
 // counting newest (the entry just made, which stays whatever its time)
-// when it is there. Callers touch an entry they use so that it counts as
-// new. It reports every entry it failed to remove.
+// when it is there. Callers mark an entry they use with Hit so that it
+// counts as new. It reports every entry it failed to remove.
 func Prune(dir, pattern string, keep int, newest string) error {
 	ents, err := os.ReadDir(dir)
 	if err != nil {

@@ -65,3 +65,33 @@ func TestPruneCounts(t *testing.T) {
 		}
 	}
 }
+
+// An entry marked with Hit outlives younger ones it was older than; a
+// recent one is not written again.
+func TestHitKeepsAnOldEntry(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	for name, age := range map[string]time.Duration{"k-used": 3 * time.Hour, "k-1": 2 * time.Hour, "k-2": 30 * time.Minute} {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, nil, 0o600)
+		os.Chtimes(p, now.Add(-age), now.Add(-age))
+	}
+	used := filepath.Join(dir, "k-used")
+	info, _ := os.Stat(used)
+	Hit(used, info)
+	if err := Prune(dir, "k-*", 2, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(used); err != nil {
+		t.Fatalf("the entry marked used was pruned: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "k-1")); err == nil {
+		t.Fatal("k-1, now the least recently used, is still there")
+	}
+	recent := filepath.Join(dir, "k-2")
+	before, _ := os.Stat(recent)
+	Hit(recent, before)
+	if after, _ := os.Stat(recent); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("Hit rewrote the time of an entry used within the hour")
+	}
+}

@@ -68,9 +68,9 @@ func PVH(bzImage, cacheDir string) (string, error) {
 		return "", fmt.Errorf("caching vmlinux from %s: %w", bzImage, err)
 	}
 	// QEMU opens its kernel at create, Firecracker and Cloud Hypervisor at
-	// start: a container loses its kernel only if keepKernels other kernels
-	// are extracted between its create and its start. A cache that cannot
-	// be pruned only costs disk.
+	// start: a created container loses its kernel only if keepKernels other
+	// kernels are used after it (Hit dates a use to the hour) before it
+	// starts. A cache that cannot be pruned only costs disk.
 	cachedir.Prune(cacheDir, "vmlinux-*", keepKernels, filepath.Base(out))
 	return out, nil
 }
