@@ -24,7 +24,7 @@ func (r *Runtime) Update(id string, res *specs.LinuxResources) error {
 	if s := st.Derive(); s == state.Stopped {
 		return fmt.Errorf("cannot update container %s: it is stopped", id)
 	}
-	st.Limits = &specs.LinuxResources{Memory: res.Memory, CPU: res.CPU}
+	st.Limits = &state.Limits{Memory: res.Memory, CPU: res.CPU}
 	return c.Save(st)
 }
 

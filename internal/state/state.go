@@ -40,21 +40,30 @@ const (
 
 // State is what ukrun knows about one VM container, saved as state.json.
 type State struct {
-	ID          string                `json:"id"`
-	Bundle      string                `json:"bundle"`
-	Rootfs      string                `json:"rootfs"`
-	Annotations map[string]string     `json:"annotations,omitempty"`
-	Created     time.Time             `json:"created"`
-	Status      string                `json:"status"` // last recorded: creating, created, running or paused (Load and Derive tell the truth)
-	Monitor     proc.Ident            `json:"monitor"`
-	VMM         proc.Ident            `json:"vmm"`
-	VMMArgv     []string              `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
-	VM          *oci.VM               `json:"vm"`
-	Config      config.Config         `json:"config"` // the host config in force at create
-	Hooks       *specs.Hooks          `json:"hooks,omitempty"`
-	NoProcess   bool                  `json:"no_process,omitempty"` // created without a process: start fails
-	Limits      *specs.LinuxResources `json:"limits,omitempty"`     // memory and cpu last set by update
-	Resources   []Resource            `json:"resources,omitempty"`
+	ID          string            `json:"id"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Created     time.Time         `json:"created"`
+	Status      string            `json:"status"` // last recorded: creating, created, running or paused (Load and Derive tell the truth)
+	Monitor     proc.Ident        `json:"monitor"`
+	VMM         proc.Ident        `json:"vmm"`
+	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
+	VM          *oci.VM           `json:"vm"`
+	Config      config.Config     `json:"config"` // the host config in force at create
+	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
+	NoProcess   bool              `json:"no_process,omitempty"` // created without a process: start fails
+	Limits      *Limits           `json:"limits,omitempty"`     // memory and cpu last set by update
+	Resources   []Resource        `json:"resources,omitempty"`
+}
+
+// Limits are what update records: the memory and CPU parts of
+// specs.LinuxResources, under the same keys. Not the whole type: the first
+// decode of a state file in each command builds encoding/json's codecs
+// for every type it can reach.
+type Limits struct {
+	Memory *specs.LinuxMemory `json:"memory,omitempty"`
+	CPU    *specs.LinuxCPU    `json:"cpu,omitempty"`
 }
 
 // Derive returns the true status: a dead monitor means stopped, whatever
