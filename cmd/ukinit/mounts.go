@@ -61,48 +61,55 @@ func mountRoot(app *proto.App) error {
 // the app's root. A missing target is made, as runc makes it in the
 // container's rootfs (with 9p, the bundle's own); the target's path is
 // resolved inside the rootfs, so a symlink in the image cannot lead it
-// elsewhere.
+// elsewhere. Read-only ones turn read-only after all are mounted, so that
+// a mount point inside one can still be made.
 func mountBinds(app *proto.App) error {
-	for _, b := range app.Binds {
-		if err := mountBind(b); err != nil {
+	targets := make([]string, len(app.Binds))
+	for i, b := range app.Binds {
+		t, err := mountBind(b)
+		if err != nil {
 			return fmt.Errorf("bind mount %s: %w", b.To, err)
+		}
+		targets[i] = t
+	}
+	for i, b := range app.Binds {
+		if !b.RO {
+			continue
+		}
+		// A bind mount takes its read-only flag only from a remount.
+		if err := unix.Mount("", targets[i], "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+			return fmt.Errorf("bind mount %s: make it read-only: %w", b.To, err)
 		}
 	}
 	return nil
 }
 
-func mountBind(b proto.Bind) error {
+// mountBind mounts one bind and returns where.
+func mountBind(b proto.Bind) (string, error) {
 	src, err := os.Stat(b.From)
 	if err != nil {
-		return err
+		return "", err
 	}
 	target, err := securejoin.SecureJoin(proto.RootfsDir, b.To)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, d := range []string{"/proc", "/sys", "/dev"} {
 		if in := filepath.Join(proto.RootfsDir, d); target == in || strings.HasPrefix(target, in+"/") {
-			return fmt.Errorf("its mount point resolves to %s, under the guest's own %s", strings.TrimPrefix(target, proto.RootfsDir), d)
+			return "", fmt.Errorf("its mount point resolves to %s, under the guest's own %s", strings.TrimPrefix(target, proto.RootfsDir), d)
 		}
 	}
 	switch st, err := os.Stat(target); {
 	case errors.Is(err, os.ErrNotExist):
 		if err := makeTarget(target, src.IsDir()); err != nil {
-			return fmt.Errorf("make the mount point: %w", err)
+			return "", fmt.Errorf("make the mount point: %w", err)
 		}
 	case err != nil:
-		return err
+		return "", err
 	case st.IsDir() != src.IsDir():
-		return fmt.Errorf("the source is %s, the mount point %s in the rootfs is %s", kind(src), strings.TrimPrefix(target, proto.RootfsDir), kind(st))
+		return "", fmt.Errorf("the source is %s, the mount point %s in the rootfs is %s", kind(src), strings.TrimPrefix(target, proto.RootfsDir), kind(st))
 	}
-	if err := unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-		return err
-	}
-	if b.RO {
-		// A bind mount takes its read-only flag only from a remount.
-		return unix.Mount("", target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, "")
-	}
-	return nil
+	return target, unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, "")
 }
 
 func kind(st os.FileInfo) string {

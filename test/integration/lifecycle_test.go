@@ -302,7 +302,7 @@ func TestBindMountsCopiedIn(t *testing.T) {
 // would lead on the host or in the initrd.
 func TestBindMounts9p(t *testing.T) {
 	e := newEnv(t)
-	b := bundle(t, []string{"file=/etc/hosts", "file=/etc/resolv.conf", "file=/vol/data", "exit=0"},
+	b := bundle(t, []string{"file=/etc/hosts", "file=/etc/resolv.conf", "file=/vol/data", "file=/vol/sub/key", "exit=0"},
 		map[string]string{"dev.ukrun.rootfs": "9p"})
 	rootfs := filepath.Join(b, "rootfs")
 	os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755)
@@ -316,10 +316,12 @@ func TestBindMounts9p(t *testing.T) {
 	s.Mounts = append(s.Mounts,
 		specs.Mount{Destination: "/etc/hosts", Type: "bind", Source: filepath.Join(host, "hosts"), Options: []string{"rbind", "ro"}},
 		specs.Mount{Destination: "/etc/resolv.conf", Type: "bind", Source: filepath.Join(host, "resolv.conf")},
-		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind"}})
+		specs.Mount{Destination: "/vol", Type: "bind", Source: filepath.Join(host, "vol"), Options: []string{"rbind", "ro"}},
+		// Its mount point is made in the read-only volume's copy.
+		specs.Mount{Destination: "/vol/sub/key", Type: "bind", Source: filepath.Join(host, "hosts")})
 	writeSpec(t, b, s)
 	r := e.ukrun("", "run", "--bundle", b, "binds9p")
-	if r.code != 0 || r.stdout != "10.1.2.3 pod\nnameserver 10.0.0.10\nvolume\n" {
+	if r.code != 0 || r.stdout != "10.1.2.3 pod\nnameserver 10.0.0.10\nvolume\n10.1.2.3 pod\n" {
 		t.Fatalf("run: %+v", r)
 	}
 	for _, p := range []string{"etc/hosts", "run/resolv.conf", "vol"} {

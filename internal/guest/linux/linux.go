@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -213,9 +214,13 @@ func readOnly(options []string) bool {
 }
 
 // mountPointsExist checks that a rootfs the guest cannot write has the
-// mount point of every bind (ukinit makes missing ones in one it can).
+// mount point of every bind (ukinit makes missing ones in one it can); one
+// inside an earlier bind is made in that bind's copy.
 func mountPointsExist(rootfs string, binds []initrd.Bind) error {
-	for _, b := range binds {
+	for i, b := range binds {
+		if slices.ContainsFunc(binds[:i], func(e initrd.Bind) bool { return underAny(b.Dest, e.Dest) }) {
+			continue
+		}
 		p, err := securejoin.SecureJoin(rootfs, b.Dest)
 		if err != nil {
 			return fmt.Errorf("bind mount %s: %w", b.Dest, err)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -71,6 +72,25 @@ func TestBinds(t *testing.T) {
 	want := []initrd.Bind{{Source: "/h/hosts", Dest: "/etc/hosts"}, {Source: "/h/resolv", Dest: "/etc/resolv.conf", RO: true}, {Source: "/h/vol", Dest: "/vol"}, {Source: "/h/cfg", Dest: "/cfg", RO: true}}
 	if got := Binds(s); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Binds = %+v, want %+v", got, want)
+	}
+}
+
+// A read-only 9p rootfs must hold each bind's mount point, except one
+// inside an earlier bind (made in that bind's copy); a symlink is followed
+// inside the rootfs.
+func TestMountPointsExist(t *testing.T) {
+	rootfs := t.TempDir()
+	os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755)
+	os.MkdirAll(filepath.Join(rootfs, "data"), 0o755)
+	os.WriteFile(filepath.Join(rootfs, "etc", "hosts"), nil, 0o644)
+	os.Symlink("/data", filepath.Join(rootfs, "vol"))
+	ok := []initrd.Bind{{Dest: "/etc/hosts"}, {Dest: "/vol"}, {Dest: "/vol/sub/key"}}
+	if err := mountPointsExist(rootfs, ok); err != nil {
+		t.Fatal(err)
+	}
+	missing := []initrd.Bind{{Dest: "/etc/hosts"}, {Dest: "/etc/resolv.conf"}}
+	if err := mountPointsExist(rootfs, missing); err == nil || !strings.Contains(err.Error(), "bind mount /etc/resolv.conf: the read-only 9p rootfs has no mount point") {
+		t.Fatalf("missing mount point: %v", err)
 	}
 }
 
