@@ -62,23 +62,33 @@ func mountRoot(app *proto.App) error {
 // container's rootfs (with 9p, the bundle's own); the target's path is
 // resolved inside the rootfs, so a symlink in the image cannot lead it
 // elsewhere. Read-only ones turn read-only after all are mounted, so that
-// a mount point inside one can still be made.
+// a mount point inside one can still be made; each is held open meanwhile,
+// so the remount reaches that mount even if a later one covers its path.
 func mountBinds(app *proto.App) error {
-	targets := make([]string, len(app.Binds))
+	held := map[int]*os.File{}
+	defer func() {
+		for _, f := range held {
+			f.Close()
+		}
+	}()
 	for i, b := range app.Binds {
-		t, err := mountBind(b)
+		target, err := mountBind(b)
 		if err != nil {
 			return fmt.Errorf("bind mount %s: %w", b.To, err)
 		}
-		targets[i] = t
-	}
-	for i, b := range app.Binds {
-		if !b.RO {
-			continue
+		if b.RO {
+			f, err := os.OpenFile(target, unix.O_PATH|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return fmt.Errorf("bind mount %s: %w", b.To, err)
+			}
+			held[i] = f
 		}
+	}
+	for i, f := range held {
 		// A bind mount takes its read-only flag only from a remount.
-		if err := unix.Mount("", targets[i], "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
-			return fmt.Errorf("bind mount %s: make it read-only: %w", b.To, err)
+		fdPath := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
+		if err := unix.Mount("", fdPath, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+			return fmt.Errorf("bind mount %s: make it read-only: %w", app.Binds[i].To, err)
 		}
 	}
 	return nil

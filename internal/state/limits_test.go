@@ -19,7 +19,7 @@ func TestLimitsKeepTheSpecKeys(t *testing.T) {
 	if err := json.Unmarshal(old, &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Limits == nil || *st.Limits.Memory.Limit != limit || *st.Limits.CPU.Quota != quota {
+	if st.Limits == nil || st.Limits.Memory == nil || st.Limits.CPU == nil || *st.Limits.Memory.Limit != limit || *st.Limits.CPU.Quota != quota {
 		t.Fatalf("limits read back as %+v", st.Limits)
 	}
 	if got := mustJSON(t, st.Limits); got != `{"memory":{"limit":536870912},"cpu":{"quota":50000}}` {
