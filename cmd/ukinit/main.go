@@ -65,6 +65,9 @@ func run() int {
 	if err := mountBase(proto.RootfsDir); err != nil {
 		return fail(ports.ctl, 255, err)
 	}
+	if err := sealRoot(app); err != nil {
+		return fail(ports.ctl, 255, err)
+	}
 	if err := configureNet(app.Net); err != nil {
 		return fail(ports.ctl, 255, fmt.Errorf("configure network: %w", err))
 	}

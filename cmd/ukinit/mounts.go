@@ -41,9 +41,17 @@ func mountBase(roots ...string) error {
 	return nil
 }
 
-// mountRoot mounts the 9p-shared rootfs of the bundle at /rootfs.
+// mountRoot mounts the 9p-shared rootfs of the bundle at /rootfs. The
+// initrd's copy of a read-only rootfs is bound onto itself, to be made
+// read-only by sealRoot once the mounts inside it are made.
 func mountRoot(app *proto.App) error {
 	if app.RootTag == "" {
+		if !app.RootRO {
+			return nil
+		}
+		if err := unix.Mount(proto.RootfsDir, proto.RootfsDir, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("bind the rootfs onto itself: %w", err)
+		}
 		return nil
 	}
 	var flags uintptr
@@ -53,6 +61,18 @@ func mountRoot(app *proto.App) error {
 	err := unix.Mount(app.RootTag, proto.RootfsDir, "9p", flags, "trans=virtio,version=9p2000.L,msize=262144,cache=mmap")
 	if err != nil {
 		return fmt.Errorf("mount 9p rootfs %s: %w", app.RootTag, err)
+	}
+	return nil
+}
+
+// sealRoot makes the initrd's copy of a read-only rootfs read-only (a 9p
+// one is mounted so); the mounts inside it keep their own flags.
+func sealRoot(app *proto.App) error {
+	if app.RootTag != "" || !app.RootRO {
+		return nil
+	}
+	if err := unix.Mount("", proto.RootfsDir, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
+		return fmt.Errorf("make the rootfs read-only: %w", err)
 	}
 	return nil
 }

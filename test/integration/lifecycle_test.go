@@ -296,6 +296,28 @@ func TestBindMountsCopiedIn(t *testing.T) {
 	}
 }
 
+// root.readonly holds in the guest with the initrd's copy of the rootfs as
+// with 9p: the app cannot write its root, but can write a rw bind in it.
+func TestReadonlyRootfs(t *testing.T) {
+	e := newEnv(t)
+	host := t.TempDir()
+	for _, rootfs := range []string{"initrd", "9p"} {
+		b := bundle(t, []string{"write=/vol/new", "out=rw", "write=/new", "exit=0"}, map[string]string{"dev.ukrun.rootfs": rootfs})
+		// A read-only 9p rootfs must hold its mount points, as images do.
+		for _, d := range []string{"vol", "proc", "sys", "dev"} {
+			os.MkdirAll(filepath.Join(b, "rootfs", d), 0o755)
+		}
+		s := readSpec(t, b)
+		s.Root.Readonly = true
+		s.Mounts = append(s.Mounts, specs.Mount{Destination: "/vol", Type: "bind", Source: host})
+		writeSpec(t, b, s)
+		r := e.ukrun("", "run", "--bundle", b, "ro"+rootfs)
+		if r.code != 1 || r.stdout != "rw\n" || !strings.Contains(r.stderr, "read-only file system") {
+			t.Errorf("%s rootfs: writes to a rw bind and to the read-only root: %+v", rootfs, r)
+		}
+	}
+}
+
 // With a 9p rootfs, bind mounts reach the guest as copies mounted over it.
 // A missing mount point is made in the rootfs, as runc makes it; one behind
 // a symlink in the image is made inside the rootfs, not where the link

@@ -89,11 +89,11 @@ func Prepare(r Request) (*Boot, error) {
 	app.ExitDisk = r.ExitDisk
 	boot := &Boot{Kernel: vmlinux, Initrd: r.InitrdTo, Cmdline: args, Machine: machine}
 	copyRootfs := r.Rootfs
+	app.RootRO = r.Spec.Root != nil && r.Spec.Root.Readonly
 	if share {
 		// The guest works on the bundle's rootfs itself, as a container does.
-		ro := r.Spec.Root != nil && r.Spec.Root.Readonly
-		app.RootTag, app.RootRO, copyRootfs = RootTag, ro, ""
-		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: ro}}
+		app.RootTag, copyRootfs = RootTag, ""
+		boot.Shares = []vmm.Share{{Tag: RootTag, Path: r.Rootfs, ReadOnly: app.RootRO}}
 	}
 	binds := Binds(r.Spec)
 	if share && app.RootRO {
@@ -214,20 +214,33 @@ func readOnly(options []string) bool {
 }
 
 // mountPointsExist checks that a rootfs the guest cannot write has the
-// mount point of every bind (ukinit makes missing ones in one it can); one
-// inside an earlier bind is made in that bind's copy.
+// mount point of every bind and of /proc, /sys and /dev (ukinit makes
+// missing ones in a rootfs it can write); one inside an earlier bind is
+// made in that bind's copy.
 func mountPointsExist(rootfs string, binds []initrd.Bind) error {
 	for i, b := range binds {
 		if slices.ContainsFunc(binds[:i], func(e initrd.Bind) bool { return underAny(b.Dest, e.Dest) }) {
 			continue
 		}
-		p, err := securejoin.SecureJoin(rootfs, b.Dest)
-		if err != nil {
+		if err := inRootfs(rootfs, b.Dest); err != nil {
 			return fmt.Errorf("bind mount %s: %w", b.Dest, err)
 		}
-		if _, err := os.Stat(p); err != nil {
-			return fmt.Errorf("bind mount %s: the read-only 9p rootfs has no mount point for it (it must be in the image): %w", b.Dest, err)
+	}
+	for _, d := range []string{"/proc", "/sys", "/dev"} {
+		if err := inRootfs(rootfs, d); err != nil {
+			return fmt.Errorf("mount %s: %w", d, err)
 		}
+	}
+	return nil
+}
+
+func inRootfs(rootfs, dest string) error {
+	p, err := securejoin.SecureJoin(rootfs, dest)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(p); err != nil {
+		return fmt.Errorf("the read-only 9p rootfs has no mount point for it (it must be in the image): %w", err)
 	}
 	return nil
 }

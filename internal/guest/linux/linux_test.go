@@ -80,7 +80,9 @@ func TestBinds(t *testing.T) {
 // inside the rootfs.
 func TestMountPointsExist(t *testing.T) {
 	rootfs := t.TempDir()
-	os.MkdirAll(filepath.Join(rootfs, "etc"), 0o755)
+	for _, d := range []string{"etc", "proc", "sys", "dev"} {
+		os.MkdirAll(filepath.Join(rootfs, d), 0o755)
+	}
 	os.MkdirAll(filepath.Join(rootfs, "data"), 0o755)
 	os.WriteFile(filepath.Join(rootfs, "etc", "hosts"), nil, 0o644)
 	os.Symlink("/data", filepath.Join(rootfs, "vol"))
@@ -91,6 +93,10 @@ func TestMountPointsExist(t *testing.T) {
 	missing := []initrd.Bind{{Dest: "/etc/hosts"}, {Dest: "/etc/resolv.conf"}}
 	if err := mountPointsExist(rootfs, missing); err == nil || !strings.Contains(err.Error(), "bind mount /etc/resolv.conf: the read-only 9p rootfs has no mount point") {
 		t.Fatalf("missing mount point: %v", err)
+	}
+	os.Remove(filepath.Join(rootfs, "sys"))
+	if err := mountPointsExist(rootfs, nil); err == nil || !strings.Contains(err.Error(), "mount /sys: the read-only 9p rootfs has no mount point") {
+		t.Fatalf("missing /sys: %v", err)
 	}
 }
 

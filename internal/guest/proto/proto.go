@@ -37,7 +37,7 @@ type App struct {
 	Modules  []string `json:"modules,omitempty"`  // .ko paths in the initrd, in load order
 	Net      *Net     `json:"net,omitempty"`      // the NIC's addressing; nil: no NIC
 	RootTag  string   `json:"root_tag,omitempty"` // 9p tag of the rootfs; empty: the initrd's copy
-	RootRO   bool     `json:"root_ro,omitempty"`  // mount the 9p rootfs read-only
+	RootRO   bool     `json:"root_ro,omitempty"`  // the app's root is read-only (OCI root.readonly)
 	// Binds are the bundle's bind mounts: copies in the initrd that ukinit
 	// mounts in the app's root.
 	Binds []Bind `json:"binds,omitempty"`
