@@ -85,10 +85,12 @@ func sealRoot(app *proto.App) error {
 // a mount point inside one can still be made; each is held open meanwhile,
 // so the remount reaches that mount even if a later one covers its path.
 func mountBinds(app *proto.App) error {
-	held := map[int]*os.File{}
+	held := make([]*os.File, len(app.Binds)) // the read-only ones
 	defer func() {
 		for _, f := range held {
-			f.Close()
+			if f != nil {
+				f.Close()
+			}
 		}
 	}()
 	for i, b := range app.Binds {
@@ -97,14 +99,15 @@ func mountBinds(app *proto.App) error {
 			return fmt.Errorf("bind mount %s: %w", b.To, err)
 		}
 		if b.RO {
-			f, err := os.OpenFile(target, unix.O_PATH|unix.O_CLOEXEC, 0)
-			if err != nil {
+			if held[i], err = os.OpenFile(target, unix.O_PATH|unix.O_CLOEXEC, 0); err != nil {
 				return fmt.Errorf("bind mount %s: %w", b.To, err)
 			}
-			held[i] = f
 		}
 	}
 	for i, f := range held {
+		if f == nil {
+			continue
+		}
 		// A bind mount takes its read-only flag only from a remount.
 		fdPath := fmt.Sprintf("/proc/self/fd/%d", f.Fd())
 		if err := unix.Mount("", fdPath, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY, ""); err != nil {
@@ -124,10 +127,9 @@ func mountBind(b proto.Bind) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, d := range []string{"/proc", "/sys", "/dev"} {
-		if in := filepath.Join(proto.RootfsDir, d); target == in || strings.HasPrefix(target, in+"/") {
-			return "", fmt.Errorf("its mount point resolves to %s, under the guest's own %s", strings.TrimPrefix(target, proto.RootfsDir), d)
-		}
+	inRoot := strings.TrimPrefix(target, proto.RootfsDir)
+	if d := proto.Under(inRoot, proto.KernelDirs...); d != "" {
+		return "", fmt.Errorf("its mount point resolves to %s, under the guest's own %s", inRoot, d)
 	}
 	switch st, err := os.Stat(target); {
 	case errors.Is(err, os.ErrNotExist):
@@ -137,7 +139,7 @@ func mountBind(b proto.Bind) (string, error) {
 	case err != nil:
 		return "", err
 	case st.IsDir() != src.IsDir():
-		return "", fmt.Errorf("the source is %s, the mount point %s in the rootfs is %s", kind(src), strings.TrimPrefix(target, proto.RootfsDir), kind(st))
+		return "", fmt.Errorf("the source is %s, the mount point %s in the rootfs is %s", kind(src), inRoot, kind(st))
 	}
 	return target, unix.Mount(b.From, target, "", unix.MS_BIND|unix.MS_REC, "")
 }

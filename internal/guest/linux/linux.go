@@ -189,7 +189,7 @@ func Binds(s *specs.Spec) []initrd.Bind {
 			continue
 		}
 		dest := filepath.Clean("/" + m.Destination)
-		if dest == "/" || underAny(dest, "/proc", "/sys", "/dev") {
+		if dest == "/" || proto.Under(dest, proto.KernelDirs...) != "" {
 			continue
 		}
 		out = append(out, initrd.Bind{Source: m.Source, Dest: dest, RO: readOnly(m.Options)})
@@ -219,14 +219,14 @@ func readOnly(options []string) bool {
 // made in that bind's copy.
 func mountPointsExist(rootfs string, binds []initrd.Bind) error {
 	for i, b := range binds {
-		if slices.ContainsFunc(binds[:i], func(e initrd.Bind) bool { return underAny(b.Dest, e.Dest) }) {
+		if slices.ContainsFunc(binds[:i], func(e initrd.Bind) bool { return proto.Under(b.Dest, e.Dest) != "" }) {
 			continue
 		}
 		if err := inRootfs(rootfs, b.Dest); err != nil {
 			return fmt.Errorf("bind mount %s: %w", b.Dest, err)
 		}
 	}
-	for _, d := range []string{"/proc", "/sys", "/dev"} {
+	for _, d := range proto.KernelDirs {
 		if err := inRootfs(rootfs, d); err != nil {
 			return fmt.Errorf("mount %s: %w", d, err)
 		}
@@ -251,15 +251,6 @@ func isBind(m specs.Mount) bool {
 	}
 	for _, o := range m.Options {
 		if o == "bind" || o == "rbind" {
-			return true
-		}
-	}
-	return false
-}
-
-func underAny(p string, dirs ...string) bool {
-	for _, d := range dirs {
-		if p == d || strings.HasPrefix(p, d+"/") {
 			return true
 		}
 	}

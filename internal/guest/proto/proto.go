@@ -46,6 +46,22 @@ type App struct {
 	ExitDisk string `json:"exit_disk,omitempty"`
 }
 
+// KernelDirs are the directories of the app's root that the guest kernel
+// fills (ukinit mounts proc, sysfs and devtmpfs on them): no bind mount is
+// carried under them.
+var KernelDirs = []string{"/proc", "/sys", "/dev"}
+
+// Under returns the first of dirs that the clean absolute path p is or
+// lies under, or "".
+func Under(p string, dirs ...string) string {
+	for _, d := range dirs {
+		if p == d || strings.HasPrefix(p, d+"/") {
+			return d
+		}
+	}
+	return ""
+}
+
 // Bind is one bind mount ukinit makes inside the app's root.
 type Bind struct {
 	From string `json:"from"` // the copy in the initrd

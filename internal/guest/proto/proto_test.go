@@ -16,3 +16,13 @@ func TestMessages(t *testing.T) {
 		}
 	}
 }
+
+func TestUnder(t *testing.T) {
+	for p, want := range map[string]string{
+		"/proc": "/proc", "/proc/sys/x": "/proc", "/dev/pts": "/dev", "/procfs": "", "/": "", "/etc/hosts": "",
+	} {
+		if got := Under(p, KernelDirs...); got != want {
+			t.Errorf("Under(%q) = %q, want %q", p, got, want)
+		}
+	}
+}
