@@ -48,6 +48,7 @@ var versionCommand = &cli.Command{
 	Usage: "print the version",
 	Action: func(c *cli.Context) error {
 		fmt.Printf("ukrun version %s\nspec: %s\naccel: %s (%s)\n", version, specs.Version, rt.Accel(), rt.AccelReason())
+		fmt.Printf("guest TSC: %s\n", rt.TSCReason())
 		return nil
 	},
 }

@@ -256,6 +256,7 @@ func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Re
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
 		Ukinit: req.ukinit, InitrdTo: c.Path(state.InitrdFile), Net: guestNet(nic), Accel: r.Accel(),
+		TSCKHz: r.TSCKHz(),
 	}
 	var disks []vmm.Disk
 	if !ports {

@@ -111,7 +111,7 @@ func TestPairs(t *testing.T) {
 // kernel (virtio-mmio command-line devices), its initrd already written.
 func linuxPairSpec(vm *oci.VM, ports bool) (vmm.Spec, error) {
 	vm.Kernel, vm.Cmdline = "", "loglevel=7"
-	machine, _, cmdline, err := linux.Layout(vm.VMM, vmm.KVM, map[string]string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES": "y"}, vm.Cmdline)
+	machine, _, cmdline, err := linux.Layout(vm.VMM, vmm.KVM, 0, map[string]string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES": "y"}, vm.Cmdline)
 	if err != nil {
 		return vmm.Spec{}, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/accel"
 	"github.com/ukrun/ukrun/internal/config"
+	"github.com/ukrun/ukrun/internal/tsc"
 	"github.com/ukrun/ukrun/internal/vmm"
 )
 
@@ -24,6 +25,7 @@ type Runtime struct {
 	MonitorArg []string // logging flags for ukrun-monitor
 
 	accel *accel.Result // chosen once per command
+	tsc   *tsc.Result   // measured once per host boot
 }
 
 // Accel is the accelerator new VMs use: the config's choice, or for "auto"
@@ -38,6 +40,28 @@ func (r *Runtime) Accel() vmm.Accel {
 		r.accel = &res
 	}
 	return vmm.Accel(r.accel.Accel)
+}
+
+// TSCKHz is the host's TSC frequency for a TCG guest's clock, 0 when
+// unknown or not needed.
+func (r *Runtime) TSCKHz() int {
+	if r.Accel() != vmm.TCG {
+		return 0
+	}
+	if r.tsc == nil {
+		res := tsc.Host(filepath.Join(r.Config.CacheDir, "tsc.json"))
+		r.Log.Debug("host TSC", "khz", res.KHz, "reason", res.Reason)
+		r.tsc = &res
+	}
+	return r.tsc.KHz
+}
+
+// TSCReason says how TSCKHz was found, or why it is 0.
+func (r *Runtime) TSCReason() string {
+	if r.TSCKHz(); r.tsc == nil {
+		return "not passed to " + string(r.Accel()) + " guests"
+	}
+	return r.tsc.Reason
 }
 
 // AccelReason says why Accel chose what it did.

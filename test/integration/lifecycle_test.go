@@ -246,9 +246,7 @@ func TestRootfs9p(t *testing.T) {
 // (pc machine, virtio modules in the initrd) and ukrun's own (microvm, no
 // modules), when it is built.
 func TestBothKernels(t *testing.T) {
-	debian, _ := filepath.Glob("/boot/vmlinuz-*")
-	kernels := map[string]string{"debian": debian[len(debian)-1], "own": "/var/lib/ukrun/kernel/vmlinux"}
-	for name, k := range kernels {
+	for name, k := range guestKernels() {
 		t.Run(name, func(t *testing.T) {
 			if _, err := os.Stat(k); err != nil {
 				t.Skipf("%s kernel not built (make kernel)", name)

@@ -15,6 +15,7 @@
 //	tick=N       print 1..N, one every 100 ms
 //	write=PATH   write "written" and a newline to the file PATH
 //	file=PATH    print the content of the file PATH
+//	clock        print "clock=" and the monotonic clock in nanoseconds
 //	exit=N       exit with code N
 package main
 
@@ -75,6 +76,10 @@ func main() {
 				fmt.Fprintln(os.Stderr, "write:", err)
 				os.Exit(1)
 			}
+		case "clock":
+			var ts unix.Timespec
+			unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+			fmt.Printf("clock=%d\n", ts.Nano())
 		case "tick":
 			n, _ := strconv.Atoi(arg)
 			for i := 1; i <= n; i++ {

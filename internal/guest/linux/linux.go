@@ -54,6 +54,7 @@ type Request struct {
 	// virtio-serial (Firecracker, Cloud Hypervisor); empty on QEMU.
 	ExitDisk string
 	Accel    vmm.Accel // the accelerator the VMM uses
+	TSCKHz   int       // the host's TSC frequency, 0 if unknown (TCG only)
 }
 
 // Prepare resolves the kernel and writes the container's initrd.
@@ -66,7 +67,7 @@ func Prepare(r Request) (*Boot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prepare kernel %s: %w", kpath, err)
 	}
-	machine, mods, args, err := Layout(r.VM.VMM, r.Accel, kconf, r.VM.Cmdline)
+	machine, mods, args, err := Layout(r.VM.VMM, r.Accel, r.TSCKHz, kconf, r.VM.Cmdline)
 	if err != nil {
 		return nil, fmt.Errorf("kernel %s: %w", kpath, err)
 	}
@@ -276,7 +277,7 @@ func App(s *specs.Spec) *proto.App {
 // Layout is what a Linux guest looks like on VMM vmmName with a kernel of build
 // config kconf: QEMU's machine, the modules ukinit loads (when the kernel
 // has them as modules) and the kernel command line, extra at its end.
-func Layout(vmmName string, accel vmm.Accel, kconf map[string]string, extra string) (vmm.Machine, []string, string, error) {
+func Layout(vmmName string, accel vmm.Accel, tscKHz int, kconf map[string]string, extra string) (vmm.Machine, []string, string, error) {
 	mmio := kconf["CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES"] == "y"
 	switch vmmName {
 	case "firecracker":
@@ -291,9 +292,9 @@ func Layout(vmmName string, accel vmm.Accel, kconf map[string]string, extra stri
 		return qemu.PC, []string{"virtio_pci", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=0", proto.PowerOffParam+"=1"), nil
 	}
 	if mmio {
-		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, accel, extra), nil
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, accel, tscKHz, extra), nil
 	}
-	return qemu.PC, modules, Cmdline(qemu.PC, accel, extra), nil
+	return qemu.PC, modules, Cmdline(qemu.PC, accel, tscKHz, extra), nil
 }
 
 // consoleCmdline is the command line on a VMM without virtio-serial: the
@@ -316,14 +317,20 @@ func consoleCmdline(extra string, vmmArgs ...string) string {
 // timer (about 220 ms of boot, measured; it ticks from the PIT), keeps its
 // SMP lock prefixes on one vCPU instead of patching them out (80 ms), and
 // skips a ten-tick wait that checks the timer interrupt arrives (18 ms; a
-// KVM guest skips it by itself).
-func Cmdline(m qemu.Machine, accel vmm.Accel, extra string) string {
+// KVM guest skips it by itself). Its TSC runs at the host's, so given
+// tscKHz it skips calibrating the TSC and its delay loop against the
+// emulated PIT (which fails or takes tens of ms) and keeps time on the TSC
+// rather than on 4 ms jiffies.
+func Cmdline(m qemu.Machine, accel vmm.Accel, tscKHz int, extra string) string {
 	args := []string{"console=ttyS0", "quiet", "reboot=t", "panic=-1", "rdinit=/init"}
 	if m == qemu.MicroVM {
 		args = append(args, "acpi=off")
 	}
 	if accel == vmm.TCG {
 		args = append(args, "noapictimer", "noreplace-smp", "no_timer_check")
+		if tscKHz > 0 {
+			args = append(args, fmt.Sprintf("tsc_early_khz=%d", tscKHz))
+		}
 	}
 	if extra = strings.TrimSpace(extra); extra != "" {
 		args = append(args, extra)

@@ -25,15 +25,19 @@ func TestCmdline(t *testing.T) {
 		{qemu.PC, "  debug ", "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init debug"},
 		{qemu.MicroVM, "", "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init acpi=off"},
 	} {
-		if got := Cmdline(tc.m, vmm.KVM, tc.extra); got != tc.want {
+		// A KVM guest keeps its own clock: no TSC frequency is passed.
+		if got := Cmdline(tc.m, vmm.KVM, 2596148, tc.extra); got != tc.want {
 			t.Errorf("Cmdline(%s, %q) = %q, want %q", tc.m, tc.extra, got, tc.want)
 		}
 	}
 }
 
 func TestCmdlineTCG(t *testing.T) {
-	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, ""), "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init acpi=off noapictimer noreplace-smp no_timer_check"; got != want {
+	if got, want := Cmdline(qemu.MicroVM, vmm.TCG, 0, ""), "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init acpi=off noapictimer noreplace-smp no_timer_check"; got != want {
 		t.Errorf("Cmdline under TCG = %q, want %q", got, want)
+	}
+	if got, want := Cmdline(qemu.PC, vmm.TCG, 2596148, "x"), "console=ttyS0 quiet reboot=t panic=-1 rdinit=/init noapictimer noreplace-smp no_timer_check tsc_early_khz=2596148 x"; got != want {
+		t.Errorf("Cmdline under TCG with the TSC known = %q, want %q", got, want)
 	}
 }
 

@@ -1,0 +1,4 @@
+package tsc
+
+// ticks reads the TSC (RDTSC).
+func ticks() uint64
