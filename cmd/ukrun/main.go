@@ -24,6 +24,9 @@ func main() {
 			pauseCommand, resumeCommand, updateCommand, execCommand, gcCommand,
 		},
 		CommandNotFound: func(c *cli.Context, name string) {
+			if name == "pack" {
+				fail(errors.New(`unknown command "pack": images are packed by ukrun-pack, installed next to ukrun`))
+			}
 			fail(fmt.Errorf("unknown command %q (see ukrun --help)", name))
 		},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {

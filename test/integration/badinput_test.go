@@ -71,6 +71,7 @@ func TestCLI(t *testing.T) {
 		wantErr string
 	}{
 		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"pack", "img"}, "ukrun-pack"},
 		{[]string{"state"}, "exactly one container id"},
 		{[]string{"kill", "x", "SIGNOPE"}, "invalid signal"},
 		{[]string{"kill", "x", "0"}, "invalid signal"},
@@ -86,7 +87,7 @@ func TestCLI(t *testing.T) {
 	if r := e.must("features"); !strings.Contains(r.stdout, `"ociVersionMax"`) {
 		t.Errorf("features: %s", r.stdout)
 	}
-	if r := e.must("version"); !strings.Contains(r.stdout, "accel: ") {
+	if r := e.must("version"); !strings.Contains(r.stdout, "accel: ") || !strings.Contains(r.stdout, "guest TSC: ") {
 		t.Errorf("version: %s", r.stdout)
 	}
 	if r := e.must("list", "--format", "json"); strings.TrimSpace(r.stdout) != "[]" {
