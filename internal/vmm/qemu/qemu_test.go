@@ -28,7 +28,7 @@ func TestArgvPC(t *testing.T) {
 		"-initrd", "/run/c1/initrd.cpio", "-S",
 		"-chardev", "file,id=con,path=/run/c1,,x/console.log", "-serial", "chardev:con",
 		"-chardev", "socket,id=qmp,fd=3", "-mon", "chardev=qmp,mode=control",
-		"-device", "virtio-serial-pci,id=vser",
+		"-device", "virtio-serial-pci,id=vser,max_ports=3",
 		"-chardev", "socket,id=port0,fd=4", "-device", "virtserialport,bus=vser.0,chardev=port0,name=ukrun.ctl",
 		"-chardev", "socket,id=port1,fd=5", "-device", "virtserialport,bus=vser.0,chardev=port1,name=ukrun.stdout",
 	}
@@ -45,7 +45,7 @@ func TestArgvMicroVMKVM(t *testing.T) {
 		t.Fatal(err)
 	}
 	line := strings.Join(got, " ")
-	for _, want := range []string{"-machine microvm,accel=kvm,acpi=off", "-cpu host", "-device virtio-serial-device,id=vser"} {
+	for _, want := range []string{"-machine microvm,accel=kvm,acpi=off", "-cpu host", "-device virtio-serial-device,id=vser,max_ports=3"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("argv %q lacks %q", line, want)
 		}
