@@ -206,7 +206,7 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	var spec vmm.Spec
 	var err error
 	if linuxGuest {
-		spec, err = r.linuxSpec(c, req, nic, caps.Ports)
+		spec, err = r.linuxSpec(c, req, nic, caps)
 	} else {
 		spec, err = unikernelSpec(req, nic)
 	}
@@ -252,14 +252,14 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 
 // linuxSpec writes a Linux guest's initrd: ukinit, modules, the app; and,
 // when the VMM has no virtio-serial ports, the exit disk.
-func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Result, ports bool) (vmm.Spec, error) {
+func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Result, caps vmm.Caps) (vmm.Spec, error) {
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
 		Ukinit: req.ukinit, InitrdTo: c.Path(state.InitrdFile), Net: guestNet(nic), Accel: r.Accel(),
 		TSCKHz: r.TSCKHz(),
 	}
 	var disks []vmm.Disk
-	if !ports {
+	if !caps.Ports {
 		// No virtio-serial: the exit code comes back on a disk of its own.
 		exit := c.Path(state.ExitDisk)
 		if err := os.WriteFile(exit, make([]byte, proto.ExitDiskSize), 0o600); err != nil {
@@ -271,17 +271,20 @@ func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Re
 	if err != nil {
 		return vmm.Spec{}, err
 	}
-	return linuxVMSpec(boot, ports, c.Path(state.ConsoleLog), disks), nil
+	return linuxVMSpec(boot, caps, c.Path(state.ConsoleLog), disks), nil
 }
 
-// linuxVMSpec is the VM of a prepared Linux guest: with virtio-serial its
-// ports and a console log, else its exit disk.
-func linuxVMSpec(boot *linux.Boot, ports bool, consoleLog string, disks []vmm.Disk) vmm.Spec {
+// linuxVMSpec is the VM of a prepared Linux guest on a backend that can
+// do caps: with virtio-serial its ports and a console log, else its exit
+// disk; an entropy device where there is one (without, the guest's
+// getrandom() blocks about a second under TCG, until the kernel has
+// gathered entropy from timing jitter).
+func linuxVMSpec(boot *linux.Boot, caps vmm.Caps, consoleLog string, disks []vmm.Disk) vmm.Spec {
 	spec := vmm.Spec{
 		Machine: boot.Machine, Kernel: boot.Kernel, Initrd: boot.Initrd, Cmdline: boot.Cmdline,
-		Shares: boot.Shares, Disks: disks,
+		Shares: boot.Shares, Disks: disks, RNG: caps.RNG,
 	}
-	if ports {
+	if caps.Ports {
 		spec.ConsoleLog, spec.Ports = consoleLog, guestPorts()
 	}
 	return spec

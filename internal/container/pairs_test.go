@@ -61,7 +61,7 @@ func TestPairs(t *testing.T) {
 			var spec vmm.Spec
 			var err error
 			if tc.guest == "linux" {
-				spec, err = linuxPairSpec(vm, b.Caps().Ports)
+				spec, err = linuxPairSpec(vm, b.Caps())
 			} else {
 				spec, err = unikernelSpec(req, pod)
 			}
@@ -109,7 +109,7 @@ func TestPairs(t *testing.T) {
 
 // linuxPairSpec is the VM create makes for a Linux guest of ukrun's own
 // kernel (virtio-mmio command-line devices), its initrd already written.
-func linuxPairSpec(vm *oci.VM, ports bool) (vmm.Spec, error) {
+func linuxPairSpec(vm *oci.VM, caps vmm.Caps) (vmm.Spec, error) {
 	vm.Kernel, vm.Cmdline = "", "loglevel=7"
 	machine, _, cmdline, err := linux.Layout(vm.VMM, vmm.KVM, 0, map[string]string{"CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES": "y"}, vm.Cmdline)
 	if err != nil {
@@ -120,10 +120,10 @@ func linuxPairSpec(vm *oci.VM, ports bool) (vmm.Spec, error) {
 		boot.Shares = []vmm.Share{{Tag: linux.RootTag, Path: "/b/rootfs"}}
 	}
 	var disks []vmm.Disk
-	if !ports {
+	if !caps.Ports {
 		disks = []vmm.Disk{{ID: "exit", Path: "/run/ukrun/c/exit.img"}}
 	}
-	return linuxVMSpec(boot, ports, "/run/ukrun/c/console.log", disks), nil
+	return linuxVMSpec(boot, caps, "/run/ukrun/c/console.log", disks), nil
 }
 
 // Every pair the table refuses gives an error that names both.

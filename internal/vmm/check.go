@@ -29,6 +29,8 @@ func CheckCaps(b Backend, s Spec) error {
 		return fmt.Errorf("%sserial ports unsupported (%d given)", p, len(s.Ports))
 	case s.Cmdline != "" && !c.Cmdline:
 		return fmt.Errorf("%sa kernel command line is unsupported", p)
+	case s.RNG && !c.RNG:
+		return fmt.Errorf("%san entropy device is unsupported", p)
 	}
 	if n := s.NIC; n != nil {
 		if mac, err := net.ParseMAC(n.MAC); err != nil || len(mac) != 6 {

@@ -67,6 +67,7 @@ type Spec struct {
 	Shares     []Share // host directories shared with the guest
 	Disks      []Disk
 	Paused     bool // start with vCPUs stopped until resumed (Caps.Paused)
+	RNG        bool // an entropy device (virtio-rng): the guest's random numbers are ready at boot
 	Seccomp    bool // keep the VMM's own seccomp filter on (Firecracker, Cloud Hypervisor)
 }
 
@@ -86,6 +87,7 @@ type Caps struct {
 	Shares  bool // 9p host directories
 	Ports   bool // named virtio-serial ports (ukinit's stdio and control)
 	Cmdline bool // passes a kernel command line
+	RNG     bool // gives the guest an entropy device
 }
 
 // Backend builds one VMM's invocation.

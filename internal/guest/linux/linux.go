@@ -24,7 +24,7 @@ import (
 )
 
 // modules are the drivers ukinit needs when the kernel has them as modules.
-var modules = []string{"virtio_pci", "virtio_console", "virtio_net"}
+var modules = []string{"virtio_pci", "virtio_console", "virtio_net", "virtio_rng"}
 
 // ninePModules mount a 9p rootfs.
 var ninePModules = []string{"9pnet_virtio", "9p"}
@@ -292,7 +292,7 @@ func Layout(vmmName string, accel vmm.Accel, tscKHz int, kconf map[string]string
 		return qemu.PC, []string{"virtio_pci", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=0", proto.PowerOffParam+"=1"), nil
 	}
 	if mmio {
-		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, accel, tscKHz, extra), nil
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net", "virtio_rng"}, Cmdline(qemu.MicroVM, accel, tscKHz, extra), nil
 	}
 	return qemu.PC, modules, Cmdline(qemu.PC, accel, tscKHz, extra), nil
 }

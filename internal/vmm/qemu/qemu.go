@@ -31,7 +31,7 @@ func (Backend) ConfigKey() string { return "qemu" }
 
 // Caps implements vmm.Backend: QEMU does everything ukrun asks.
 func (Backend) Caps() vmm.Caps {
-	return vmm.Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true}
+	return vmm.Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true, RNG: true}
 }
 
 // Build implements vmm.Backend.
@@ -106,6 +106,10 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 		}
 		a = append(a, "-drive", drive, "-device", fmt.Sprintf("%s,drive=disk%d", blkDevice(m), i))
 	}
+	if spec.RNG {
+		// QEMU's own generator (getrandom) behind it.
+		a = append(a, "-device", rngDevice(m))
+	}
 	if n := spec.NIC; n != nil {
 		dev := fmt.Sprintf("%s,netdev=net0,mac=%s", netDevice(m), n.MAC)
 		if n.MTU > 0 && n.MTU != 1500 {
@@ -132,6 +136,13 @@ func blkDevice(m Machine) string {
 		return "virtio-blk-device"
 	}
 	return "virtio-blk-pci"
+}
+
+func rngDevice(m Machine) string {
+	if m == MicroVM {
+		return "virtio-rng-device"
+	}
+	return "virtio-rng-pci"
 }
 
 func netDevice(m Machine) string {

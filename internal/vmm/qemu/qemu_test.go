@@ -37,6 +37,21 @@ func TestArgvPC(t *testing.T) {
 	}
 }
 
+// The entropy device sits on the machine's virtio transport.
+func TestArgvRNG(t *testing.T) {
+	for m, want := range map[Machine]string{PC: "-device virtio-rng-pci", MicroVM: "-device virtio-rng-device"} {
+		s := spec()
+		s.RNG = true
+		got, err := Argv(m, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if line := strings.Join(got, " "); !strings.Contains(line, want) {
+			t.Errorf("%s argv %q lacks %q", m, line, want)
+		}
+	}
+}
+
 func TestArgvMicroVMKVM(t *testing.T) {
 	s := spec()
 	s.Accel, s.Paused = vmm.KVM, false
