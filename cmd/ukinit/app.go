@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
@@ -22,7 +22,7 @@ const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bi
 // runApp starts the app inside /rootfs, forwards signals from the control
 // port and reaps every child until the app exits. It returns the app's exit
 // code (128+signal when a signal ended it).
-func runApp(app *proto.App, p *ports) (int, error) {
+func runApp(app *proto.App, p *ports, ctl *control) (int, error) {
 	if app.Hostname != "" {
 		if err := unix.Sethostname([]byte(app.Hostname)); err != nil {
 			return 255, fmt.Errorf("set hostname: %w", err)
@@ -57,6 +57,9 @@ func runApp(app *proto.App, p *ports) (int, error) {
 			Credential: &syscall.Credential{Uid: app.UID, Gid: app.GID, Groups: app.Groups},
 		},
 	}
+	if ctl != nil {
+		ctl.clockSet(time.Second)
+	}
 	pid, err := syscall.ForkExec(path, app.Args, attr)
 	runtime.KeepAlive(stdio) // their fds were passed as numbers
 	closeTTY()
@@ -67,8 +70,8 @@ func runApp(app *proto.App, p *ports) (int, error) {
 		}
 		return code, fmt.Errorf("start %s: fork/exec %s: %w", app.Args[0], path, err)
 	}
-	if p.ctl != nil {
-		go forwardSignals(p.ctl, pid)
+	if ctl != nil {
+		go ctl.forwardSignals(pid)
 	}
 	return reapUntil(pid), nil
 }
@@ -116,20 +119,6 @@ func resolve(app *proto.App) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("executable file %q not found in $PATH", name)
-}
-
-// forwardSignals delivers "signal N" messages from the monitor to the app.
-func forwardSignals(ctl *os.File, pid int) {
-	sc := bufio.NewScanner(ctl)
-	for sc.Scan() {
-		kind, arg := proto.Parse(sc.Text())
-		if kind != proto.MsgSignal {
-			continue
-		}
-		if n, err := proto.Int(kind, arg); err == nil && n > 0 {
-			_ = unix.Kill(pid, unix.Signal(n))
-		}
-	}
 }
 
 // reapUntil reaps children (ukinit is pid 1) until pid exits.

@@ -54,6 +54,11 @@ func run() int {
 	if err != nil {
 		return fail(nil, 255, err)
 	}
+	// Asked now, the host's time is here by the time the app starts.
+	var ctl *control
+	if ports.ctl != nil {
+		ctl = readControl(ports.ctl)
+	}
 	// The app's root after the ports: what fails here (a 9p mount, a bind
 	// mount's mount point) reaches the host as the container's error.
 	if err := mountRoot(app); err != nil {
@@ -71,7 +76,7 @@ func run() int {
 	if err := configureNet(app.Net); err != nil {
 		return fail(ports.ctl, 255, fmt.Errorf("configure network: %w", err))
 	}
-	code, err := runApp(app, ports)
+	code, err := runApp(app, ports, ctl)
 	if err != nil {
 		return fail(ports.ctl, code, err)
 	}

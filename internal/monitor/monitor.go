@@ -154,9 +154,18 @@ func (m *monitor) readControl() {
 			}
 		case proto.MsgError:
 			m.log.Error("guest: " + arg)
+		case proto.MsgTime:
+			m.sendTime()
 		default:
 			m.log.Warn("monitor: unknown message from guest", "line", sc.Text())
 		}
+	}
+}
+
+// sendTime answers the guest's clock request with the host's wall clock.
+func (m *monitor) sendTime() {
+	if _, err := m.ctl.Write([]byte(proto.TimeAnswer(time.Now()))); err != nil && !errors.Is(err, net.ErrClosed) {
+		m.log.Warn("monitor: send the time", "error", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/guest/proto"
 )
 
 type bench struct {
@@ -119,10 +122,10 @@ func rawFirstOutput(argv []string, initrd string) (time.Duration, error) {
 		f.Close()
 	}
 	peers[2].Close() // stdin: end of file at once, as ukrun's bench run has
+	go answerTime(peers[1])
 	buf := make([]byte, 1)
 	_, rerr := peers[3].Read(buf)
 	d := time.Since(t0)
-	go drain(peers[1])
 	go drain(peers[3])
 	go drain(peers[4])
 	werr := cmd.Wait()
@@ -130,6 +133,17 @@ func rawFirstOutput(argv []string, initrd string) (time.Duration, error) {
 		return 0, fmt.Errorf("no output: %v (exit: %v)", rerr, werr)
 	}
 	return d, werr
+}
+
+// answerTime plays the monitor on the control port: ukinit asks the
+// host's time before it starts the app.
+func answerTime(ctl *os.File) {
+	sc := bufio.NewScanner(ctl)
+	for sc.Scan() {
+		if kind, _ := proto.Parse(sc.Text()); kind == proto.MsgTime {
+			ctl.WriteString(proto.TimeAnswer(time.Now()))
+		}
+	}
 }
 
 func drain(f *os.File) {

@@ -57,6 +57,36 @@ func TestGuestClockKeepsPace(t *testing.T) {
 	}
 }
 
+// The guest's wall clock is the host's, not the RTC's (whole seconds,
+// up to one behind): ukinit sets it from the monitor's before the app
+// starts. The app's reading may lag the host's by the line's way out.
+func TestGuestWallClock(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"now", "exit=0"}, nil)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := ukrunCmd(e.root, "run", "--bundle", b, "now")
+	cmd.Stdout = w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	host := time.Now()
+	if err := cmd.Wait(); err != nil || !strings.HasPrefix(line, "now=") {
+		t.Fatalf("run: %v, app printed %q", err, line)
+	}
+	ns, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(line, "now=")), 10, 64)
+	behind := host.Sub(time.Unix(0, ns))
+	t.Logf("the guest's clock read %v before the host's", behind)
+	if behind < -50*time.Millisecond || behind > 300*time.Millisecond {
+		t.Fatalf("the guest's wall clock is %v behind the host's", behind)
+	}
+}
+
 func d(a, b time.Duration) time.Duration {
 	if a > b {
 		return a - b

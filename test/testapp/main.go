@@ -16,6 +16,7 @@
 //	write=PATH   write "written" and a newline to the file PATH
 //	file=PATH    print the content of the file PATH
 //	clock        print "clock=" and the monotonic clock in nanoseconds
+//	now          print "now=" and the wall clock in nanoseconds since 1970
 //	exit=N       exit with code N
 package main
 
@@ -80,6 +81,8 @@ func main() {
 			var ts unix.Timespec
 			unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
 			fmt.Printf("clock=%d\n", ts.Nano())
+		case "now":
+			fmt.Printf("now=%d\n", time.Now().UnixNano())
 		case "tick":
 			n, _ := strconv.Atoi(arg)
 			for i := 1; i <= n; i++ {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Paths inside the initrd.
@@ -91,6 +92,9 @@ const (
 	MsgSignal = "signal" // host -> guest: deliver signal <n> to the app
 	MsgExit   = "exit"   // guest -> host: the app exited with code <n>
 	MsgError  = "error"  // guest -> host: ukinit failed; <text>
+	// MsgTime asks the host's wall clock (guest -> host, no argument) and
+	// answers it (host -> guest: <ns since the Unix epoch>).
+	MsgTime = "time"
 )
 
 // Format renders one control message line.
@@ -100,6 +104,20 @@ func Format(kind, arg string) string { return kind + " " + arg + "\n" }
 func Parse(line string) (kind, arg string) {
 	kind, arg, _ = strings.Cut(strings.TrimRight(line, "\r\n"), " ")
 	return kind, arg
+}
+
+// TimeAnswer is the host's answer to a MsgTime request: its wall clock at t.
+func TimeAnswer(t time.Time) string {
+	return Format(MsgTime, strconv.FormatInt(t.UnixNano(), 10))
+}
+
+// Time parses the argument of a MsgTime answer.
+func Time(arg string) (time.Time, error) {
+	ns, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || ns <= 0 {
+		return time.Time{}, fmt.Errorf("bad %s message argument %q", MsgTime, arg)
+	}
+	return time.Unix(0, ns), nil
 }
 
 // Int parses the numeric argument of a signal or exit message.

@@ -1,6 +1,9 @@
 package proto
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestMessages(t *testing.T) {
 	kind, arg := Parse(Format(MsgExit, "137"))
@@ -24,5 +27,22 @@ func TestUnder(t *testing.T) {
 		if got := Under(p, KernelDirs...); got != want {
 			t.Errorf("Under(%q) = %q, want %q", p, got, want)
 		}
+	}
+}
+
+func TestTimeMessage(t *testing.T) {
+	at := time.Unix(1_700_000_000, 123_456_789)
+	kind, arg := Parse(TimeAnswer(at))
+	got, err := Time(arg)
+	if kind != MsgTime || err != nil || !got.Equal(at) {
+		t.Fatalf("TimeAnswer round trip: %q %v %v, want %v", kind, got, err, at)
+	}
+	for _, bad := range []string{"", "x", "-5", "0"} {
+		if _, err := Time(bad); err == nil {
+			t.Errorf("Time(%q) passed", bad)
+		}
+	}
+	if kind, arg := Parse(Format(MsgTime, "")); kind != MsgTime || arg != "" {
+		t.Errorf("the request parses as %q %q", kind, arg)
 	}
 }
