@@ -40,7 +40,7 @@ func (c *control) read(ctl *os.File, asked time.Time) {
 			if n, err := proto.Int(kind, arg); err == nil && n > 0 {
 				select {
 				case c.signals <- n:
-				default: // the app is not reading: it is not running yet
+				default: // 64 signals queued before the app runs: drop
 				}
 			}
 		case proto.MsgTime:
