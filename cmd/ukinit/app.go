@@ -58,7 +58,7 @@ func runApp(app *proto.App, p *ports, ctl *control) (int, error) {
 		},
 	}
 	if ctl != nil {
-		ctl.clockSet(time.Second)
+		ctl.setClock(time.Second)
 	}
 	pid, err := syscall.ForkExec(path, app.Args, attr)
 	runtime.KeepAlive(stdio) // their fds were passed as numbers
