@@ -28,15 +28,16 @@ type cacheEntry struct {
 	BootID string `json:"boot_id"`
 }
 
-// measureFunc is measure, replaceable in tests.
+// measureFunc is measure, replaceable in tests. It tells whether the
+// result holds for the host's boot (not a noisy measurement).
 var measureFunc = measure
 
 // bootIDFile names this boot of the host: a measurement holds for it.
 var bootIDFile = "/proc/sys/kernel/random/boot_id"
 
 // Host returns the host's TSC frequency, measured once per host boot and
-// kept in cacheFile. A cache that cannot be written only costs a new
-// measurement next time.
+// kept in cacheFile. A cache that cannot be written, or a measurement too
+// noisy to trust, only costs a new measurement next time.
 func Host(cacheFile string) Result {
 	b, err := os.ReadFile(bootIDFile)
 	if err != nil {
@@ -47,7 +48,11 @@ func Host(cacheFile string) Result {
 	if b, err := os.ReadFile(cacheFile); err == nil && json.Unmarshal(b, &e) == nil && e.BootID == boot {
 		return e.Result
 	}
-	e = cacheEntry{Result: measureFunc(), BootID: boot}
+	r, lasting := measureFunc()
+	e = cacheEntry{Result: r, BootID: boot}
+	if !lasting {
+		return r
+	}
 	if b, err := json.Marshal(e); err == nil && os.MkdirAll(filepath.Dir(cacheFile), 0o700) == nil {
 		_ = atomicfile.WriteVolatile(cacheFile, b, 0o600)
 	}
@@ -56,20 +61,25 @@ func Host(cacheFile string) Result {
 
 // measure counts TSC ticks against the monotonic clock over two windows
 // and trusts the result only when the host says its TSC runs at a constant
-// rate, also in idle, and both windows agree.
-func measure() Result {
+// rate, also in idle, and both windows agree (three tries: a busy host can
+// stretch one reading). The result lasts for the boot unless the windows
+// kept disagreeing.
+func measure() (Result, bool) {
 	if err := invariant("/proc/cpuinfo"); err != nil {
-		return Result{Reason: err.Error()}
+		return Result{Reason: err.Error()}, true
 	}
-	a, b := rate(window), rate(window)
-	if a <= 0 || b <= 0 {
-		return Result{Reason: "no TSC on this architecture"}
+	var a, b float64
+	for try := 0; try < 3; try++ {
+		a, b = rate(window), rate(window)
+		if a <= 0 || b <= 0 {
+			return Result{Reason: "no TSC on this architecture"}, true
+		}
+		if d := (a - b) / a; d <= maxSpread && d >= -maxSpread {
+			khz := int((a+b)/2 + 0.5)
+			return Result{KHz: khz, Reason: fmt.Sprintf("measured %d kHz over 2x%s", khz, window)}, true
+		}
 	}
-	if d := (a - b) / a; d > maxSpread || d < -maxSpread {
-		return Result{Reason: fmt.Sprintf("TSC windows disagree: %.0f and %.0f kHz", a, b)}
-	}
-	khz := int((a+b)/2 + 0.5)
-	return Result{KHz: khz, Reason: fmt.Sprintf("measured %d kHz over 2x%s", khz, window)}
+	return Result{Reason: fmt.Sprintf("TSC windows disagree: %.0f and %.0f kHz", a, b)}, false
 }
 
 // window is one measurement's length; a reading is bracketed within about
