@@ -24,7 +24,11 @@ import (
 )
 
 // modules are the drivers ukinit needs when the kernel has them as modules.
-var modules = []string{"virtio_pci", "virtio_console", "virtio_net", "virtio_rng"}
+var modules = []string{"virtio_pci", "virtio_console", "virtio_net"}
+
+// optionalModules are drivers the guest does without when its kernel
+// lacks them: the entropy device's.
+var optionalModules = []string{"virtio_rng"}
 
 // ninePModules mount a 9p rootfs.
 var ninePModules = []string{"9pnet_virtio", "9p"}
@@ -80,6 +84,7 @@ func Prepare(r Request) (*Boot, error) {
 		if hostMods, err = kernel.Modules(modDir, mods...); err != nil {
 			return nil, fmt.Errorf("guest modules: %w", err)
 		}
+		hostMods = withOptional(modDir, hostMods, optionalModules...)
 	}
 	base, guestMods, err := initrd.Base(filepath.Join(r.Config.CacheDir, "initrd"), r.Ukinit, hostMods)
 	if err != nil {
@@ -246,6 +251,23 @@ func inRootfs(rootfs, dest string) error {
 	return nil
 }
 
+// withOptional adds to the modules have those of names the kernel has,
+// and their dependencies, each once.
+func withOptional(modDir string, have []string, names ...string) []string {
+	for _, n := range names {
+		extra, err := kernel.Modules(modDir, n)
+		if err != nil {
+			continue // not in this kernel: the guest does without
+		}
+		for _, p := range extra {
+			if !slices.Contains(have, p) {
+				have = append(have, p)
+			}
+		}
+	}
+	return have
+}
+
 func isBind(m specs.Mount) bool {
 	if m.Type == "bind" {
 		return true
@@ -292,7 +314,7 @@ func Layout(vmmName string, accel vmm.Accel, tscKHz int, kconf map[string]string
 		return qemu.PC, []string{"virtio_pci", "virtio_net", "virtio_blk"}, consoleCmdline(extra, "panic=0", proto.PowerOffParam+"=1"), nil
 	}
 	if mmio {
-		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net", "virtio_rng"}, Cmdline(qemu.MicroVM, accel, tscKHz, extra), nil
+		return qemu.MicroVM, []string{"virtio_mmio", "virtio_console", "virtio_net"}, Cmdline(qemu.MicroVM, accel, tscKHz, extra), nil
 	}
 	return qemu.PC, modules, Cmdline(qemu.PC, accel, tscKHz, extra), nil
 }
@@ -320,7 +342,7 @@ func consoleCmdline(extra string, vmmArgs ...string) string {
 // KVM guest skips it by itself). Its TSC runs at the host's, so given
 // tscKHz it skips calibrating the TSC and its delay loop against the
 // emulated PIT (which fails or takes tens of ms) and keeps time on the TSC
-// rather than on 4 ms jiffies.
+// (tsc-early, then tsc) rather than on 4 ms jiffies.
 func Cmdline(m qemu.Machine, accel vmm.Accel, tscKHz int, extra string) string {
 	args := []string{"console=ttyS0", "quiet", "reboot=t", "panic=-1", "rdinit=/init"}
 	if m == qemu.MicroVM {

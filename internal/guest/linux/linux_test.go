@@ -118,3 +118,18 @@ func TestKconfigOf(t *testing.T) {
 		t.Errorf("config-<version>: %v", m)
 	}
 }
+
+// Optional modules join the set with their dependencies, each once; one
+// the kernel lacks is left out, not an error.
+func TestWithOptional(t *testing.T) {
+	dir := t.TempDir()
+	dep := "kernel/virtio.ko:\nkernel/virtio_net.ko: kernel/virtio.ko\nkernel/rng-core.ko:\nkernel/virtio-rng.ko: kernel/virtio.ko kernel/rng-core.ko\n"
+	os.WriteFile(filepath.Join(dir, "modules.dep"), []byte(dep), 0o644)
+	os.WriteFile(filepath.Join(dir, "modules.builtin"), nil, 0o644)
+	have := []string{filepath.Join(dir, "kernel/virtio.ko"), filepath.Join(dir, "kernel/virtio_net.ko")}
+	got := withOptional(dir, have, "virtio_rng", "not_there")
+	want := append(have, filepath.Join(dir, "kernel/rng-core.ko"), filepath.Join(dir, "kernel/virtio-rng.ko"))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("withOptional = %v, want %v", got, want)
+	}
+}
