@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ukrun/ukrun/internal/guest/linux/kernel"
 )
 
 // The guest's clock keeps the host's pace on both kernels: the app's
 // monotonic clock advances across a two-second sleep as much as the host's
-// does between its two lines (under TCG the guest keeps time on the TSC at
-// the frequency ukrun measured).
+// does between its two lines. Under TCG the guest keeps time on the TSC at
+// the frequency ukrun measured, given on its command line.
 func TestGuestClockKeepsPace(t *testing.T) {
 	for name, k := range guestKernels() {
 		t.Run(name, func(t *testing.T) {
@@ -23,7 +25,7 @@ func TestGuestClockKeepsPace(t *testing.T) {
 			e := newEnv(t)
 			cfg := filepath.Join(t.TempDir(), "config.toml")
 			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
-			b := bundle(t, []string{"clock", "sleep=2", "clock", "exit=0"}, nil)
+			b := bundle(t, []string{"file=/proc/cmdline", "clock", "sleep=2", "clock", "exit=0"}, nil)
 			r, w, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
@@ -37,6 +39,10 @@ func TestGuestClockKeepsPace(t *testing.T) {
 			w.Close()
 			var guest, host []time.Duration
 			sc := bufio.NewScanner(r)
+			sc.Scan()
+			if tcg := strings.Contains(e.must("version").stdout, "accel: tcg"); tcg && !strings.Contains(sc.Text(), "tsc_early_khz=") {
+				t.Errorf("a TCG guest's command line has no TSC frequency: %s", sc.Text())
+			}
 			for sc.Scan() {
 				at := time.Now()
 				ns, err := strconv.ParseInt(strings.TrimPrefix(sc.Text(), "clock="), 10, 64)
@@ -95,8 +101,11 @@ func d(a, b time.Duration) time.Duration {
 }
 
 // guestKernels are the Linux guest kernels: the host's Debian kernel (pc
-// machine, modules) and ukrun's own (microvm), which may not be built.
+// machine, modules) and ukrun's own (microvm). Either path may not exist.
 func guestKernels() map[string]string {
-	debian, _ := filepath.Glob("/boot/vmlinuz-*")
-	return map[string]string{"debian": debian[len(debian)-1], "own": "/var/lib/ukrun/kernel/vmlinux"}
+	debian, _, err := kernel.Newest("/boot")
+	if err != nil {
+		debian = "/boot/vmlinuz-none"
+	}
+	return map[string]string{"debian": debian, "own": "/var/lib/ukrun/kernel/vmlinux"}
 }
