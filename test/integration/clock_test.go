@@ -17,50 +17,42 @@ import (
 // does between its two lines. Under TCG the guest keeps time on the TSC at
 // the frequency ukrun measured, given on its command line.
 func TestGuestClockKeepsPace(t *testing.T) {
-	for name, k := range guestKernels() {
-		t.Run(name, func(t *testing.T) {
-			if _, err := os.Stat(k); err != nil {
-				t.Skipf("%s kernel not built (make kernel)", name)
-			}
-			e := newEnv(t)
-			cfg := filepath.Join(t.TempDir(), "config.toml")
-			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
-			b := bundle(t, []string{"file=/proc/cmdline", "clock", "sleep=2", "clock", "exit=0"}, nil)
-			r, w, err := os.Pipe()
+	onEachKernel(t, func(t *testing.T, name string, e *env, cfg string) {
+		b := bundle(t, []string{"file=/proc/cmdline", "clock", "sleep=2", "clock", "exit=0"}, nil)
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		cmd := ukrunCmd(e.root, "--config", cfg, "run", "--bundle", b, "clk")
+		cmd.Stdout = w
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+		var guest, host []time.Duration
+		sc := bufio.NewScanner(r)
+		sc.Scan()
+		if tcg := strings.Contains(e.must("version").stdout, "accel: tcg"); tcg && !strings.Contains(sc.Text(), "tsc_early_khz=") {
+			t.Errorf("a TCG guest's command line has no TSC frequency: %s", sc.Text())
+		}
+		for sc.Scan() {
+			at := time.Now()
+			ns, err := strconv.ParseInt(strings.TrimPrefix(sc.Text(), "clock="), 10, 64)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("app printed %q", sc.Text())
 			}
-			defer r.Close()
-			cmd := ukrunCmd(e.root, "--config", cfg, "run", "--bundle", b, "clk")
-			cmd.Stdout = w
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			w.Close()
-			var guest, host []time.Duration
-			sc := bufio.NewScanner(r)
-			sc.Scan()
-			if tcg := strings.Contains(e.must("version").stdout, "accel: tcg"); tcg && !strings.Contains(sc.Text(), "tsc_early_khz=") {
-				t.Errorf("a TCG guest's command line has no TSC frequency: %s", sc.Text())
-			}
-			for sc.Scan() {
-				at := time.Now()
-				ns, err := strconv.ParseInt(strings.TrimPrefix(sc.Text(), "clock="), 10, 64)
-				if err != nil {
-					t.Fatalf("app printed %q", sc.Text())
-				}
-				guest, host = append(guest, time.Duration(ns)), append(host, time.Duration(at.UnixNano()))
-			}
-			if err := cmd.Wait(); err != nil || len(guest) != 2 {
-				t.Fatalf("run: %v, %d clock lines", err, len(guest))
-			}
-			g, h := guest[1]-guest[0], host[1]-host[0]
-			t.Logf("guest %v, host %v", g, h)
-			if g < 2*time.Second || d(g, h) > h/20 {
-				t.Fatalf("the guest's clock moved %v while the host's moved %v", g, h)
-			}
-		})
-	}
+			guest, host = append(guest, time.Duration(ns)), append(host, time.Duration(at.UnixNano()))
+		}
+		if err := cmd.Wait(); err != nil || len(guest) != 2 {
+			t.Fatalf("run: %v, %d clock lines", err, len(guest))
+		}
+		g, h := guest[1]-guest[0], host[1]-host[0]
+		t.Logf("guest %v, host %v", g, h)
+		if g < 2*time.Second || d(g, h) > h/20 {
+			t.Fatalf("the guest's clock moved %v while the host's moved %v", g, h)
+		}
+	})
 }
 
 // The guest's wall clock is the host's, not the RTC's (whole seconds,
@@ -100,12 +92,23 @@ func d(a, b time.Duration) time.Duration {
 	return b - a
 }
 
-// guestKernels are the Linux guest kernels: the host's Debian kernel (pc
-// machine, modules) and ukrun's own (microvm). Either path may not exist.
-func guestKernels() map[string]string {
+// onEachKernel runs test in a subtest per Linux guest kernel, with its own
+// env and a config naming the kernel: the host's Debian kernel (pc
+// machine, modules) and ukrun's own (microvm), each skipped if missing.
+func onEachKernel(t *testing.T, test func(t *testing.T, name string, e *env, cfg string)) {
 	debian, _, err := kernel.Newest("/boot")
 	if err != nil {
 		debian = "/boot/vmlinuz-none"
 	}
-	return map[string]string{"debian": debian, "own": "/var/lib/ukrun/kernel/vmlinux"}
+	for name, k := range map[string]string{"debian": debian, "own": "/var/lib/ukrun/kernel/vmlinux"} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := os.Stat(k); err != nil {
+				t.Skipf("%s kernel not there (make kernel builds ukrun's own): %v", name, err)
+			}
+			e := newEnv(t)
+			cfg := filepath.Join(t.TempDir(), "config.toml")
+			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
+			test(t, name, e, cfg)
+		})
+	}
 }

@@ -1,8 +1,6 @@
 package integration
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,19 +9,11 @@ import (
 // numbers are ready at boot instead of after the kernel has gathered
 // timing jitter (about a second under TCG).
 func TestGuestHasEntropyDevice(t *testing.T) {
-	for name, k := range guestKernels() {
-		t.Run(name, func(t *testing.T) {
-			if _, err := os.Stat(k); err != nil {
-				t.Skipf("%s kernel not built (make kernel)", name)
-			}
-			e := newEnv(t)
-			cfg := filepath.Join(t.TempDir(), "config.toml")
-			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
-			b := bundle(t, []string{"file=/sys/class/misc/hw_random/rng_current", "exit=0"}, nil)
-			r := e.ukrun("", "--config", cfg, "run", "--bundle", b, "rng")
-			if r.code != 0 || !strings.HasPrefix(r.stdout, "virtio_rng") {
-				t.Fatalf("the guest's hardware RNG: %+v", r)
-			}
-		})
-	}
+	onEachKernel(t, func(t *testing.T, name string, e *env, cfg string) {
+		b := bundle(t, []string{"file=/sys/class/misc/hw_random/rng_current", "exit=0"}, nil)
+		r := e.ukrun("", "--config", cfg, "run", "--bundle", b, "rng")
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "virtio_rng") {
+			t.Fatalf("the guest's hardware RNG: %+v", r)
+		}
+	})
 }

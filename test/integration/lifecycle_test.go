@@ -246,24 +246,16 @@ func TestRootfs9p(t *testing.T) {
 // (pc machine, virtio modules in the initrd) and ukrun's own (microvm, no
 // modules), when it is built.
 func TestBothKernels(t *testing.T) {
-	for name, k := range guestKernels() {
-		t.Run(name, func(t *testing.T) {
-			if _, err := os.Stat(k); err != nil {
-				t.Skipf("%s kernel not built (make kernel)", name)
-			}
-			e := newEnv(t)
-			cfg := filepath.Join(t.TempDir(), "config.toml")
-			os.WriteFile(cfg, []byte("kernel = \""+k+"\"\n"), 0o644)
-			p := newPod(t)
-			b := netBundle(t, p, []string{"out=up", "cat", "connect=" + p.PeerIP + ":9191", "exit=7"})
-			peerServer(t, p, 9191)
-			r := e.ukrun("in\n", "--config", cfg, "run", "--bundle", b, "k")
-			if r.code != 7 || !strings.HasPrefix(r.stdout, "up\nin\nhello from ") || r.stderr != "" {
-				t.Fatalf("run with the %s kernel: %+v", name, r)
-			}
-			p.AssertClean(0)
-		})
-	}
+	onEachKernel(t, func(t *testing.T, name string, e *env, cfg string) {
+		p := newPod(t)
+		b := netBundle(t, p, []string{"out=up", "cat", "connect=" + p.PeerIP + ":9191", "exit=7"})
+		peerServer(t, p, 9191)
+		r := e.ukrun("in\n", "--config", cfg, "run", "--bundle", b, "k")
+		if r.code != 7 || !strings.HasPrefix(r.stdout, "up\nin\nhello from ") || r.stderr != "" {
+			t.Fatalf("run with the %s kernel: %+v", name, r)
+		}
+		p.AssertClean(0)
+	})
 }
 
 // Bind mounts (CRI's /etc/hosts, resolv.conf, volumes) reach the guest as
