@@ -408,12 +408,12 @@ func fileResources(paths []string) []state.Resource {
 // guestPorts are the virtio-serial ports of a Linux guest, on the
 // monitor's fixed fds.
 func guestPorts() []vmm.Port {
-	return []vmm.Port{
-		{Name: "ukrun.ctl", FD: monitor.FDCtl},
-		{Name: "ukrun.stdin", FD: monitor.FDStdin},
-		{Name: "ukrun.stdout", FD: monitor.FDStdout},
-		{Name: "ukrun.stderr", FD: monitor.FDStderr},
+	fds := []int{monitor.FDCtl, monitor.FDStdin, monitor.FDStdout, monitor.FDStderr}
+	ports := make([]vmm.Port, len(proto.Ports))
+	for i, name := range proto.Ports {
+		ports[i] = vmm.Port{Name: name, FD: fds[i]}
 	}
+	return ports
 }
 
 // writePidFile writes pid atomically, as containerd expects.

@@ -25,6 +25,10 @@ const (
 	PortStderr = "ukrun.stderr"
 )
 
+// Ports are the ports in the order the host adds them, which QEMU numbers
+// from 1: the guest's i-th is vport0p<i+1>.
+var Ports = []string{PortCtl, PortStdin, PortStdout, PortStderr}
+
 // App is what ukinit runs: the OCI process of the bundle.
 type App struct {
 	Args     []string `json:"args"`
