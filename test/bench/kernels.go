@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+
+	"github.com/ukrun/ukrun/internal/guest/linux/kernel"
 )
 
 const ownKernel = "/var/lib/ukrun/kernel/vmlinux"
@@ -13,16 +14,15 @@ const ownKernel = "/var/lib/ukrun/kernel/vmlinux"
 // ukrun's own kernel, interleaved, and returns the median times to the
 // app's first output.
 func (b *bench) bootSpeedup(work string) (debian, own float64, err error) {
-	boots, _ := filepath.Glob("/boot/vmlinuz-*")
-	if len(boots) == 0 {
-		return 0, 0, fmt.Errorf("no /boot/vmlinuz-*")
+	debianKernel, _, err := kernel.Newest("/boot")
+	if err != nil {
+		return 0, 0, err
 	}
-	sort.Strings(boots)
 	if _, err := os.Stat(ownKernel); err != nil {
 		return 0, 0, fmt.Errorf("own kernel: %w (make kernel)", err)
 	}
 	cfgs := map[string]string{}
-	for name, k := range map[string]string{"debian": boots[len(boots)-1], "own": ownKernel} {
+	for name, k := range map[string]string{"debian": debianKernel, "own": ownKernel} {
 		cfgs[name] = filepath.Join(work, name+".toml")
 		if err := os.WriteFile(cfgs[name], []byte(fmt.Sprintf("kernel = %q\n", k)), 0o644); err != nil {
 			return 0, 0, err
