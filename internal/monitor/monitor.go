@@ -121,6 +121,11 @@ func (m *monitor) launch() (*vmmProc, error) {
 		return nil, err
 	}
 	m.log.Debug("monitor: VMM launched")
+	if m.plan.Channels {
+		// From launch on: a VM that runs from create asks the time
+		// before start.
+		go m.readControl()
+	}
 	return vm, nil
 }
 

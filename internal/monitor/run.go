@@ -24,11 +24,6 @@ func (m *monitor) run() int {
 		vm  *vmmProc
 		err error
 	}
-	// A VM that runs from create asks the time before start.
-	early := m.plan.Channels && m.ctl != nil
-	if early {
-		go m.readControl()
-	}
 	started := make(chan startResult, 1)
 	go func() {
 		vm, err := m.awaitStart()
@@ -63,9 +58,6 @@ func (m *monitor) run() int {
 	var stdout, stderr <-chan struct{}
 	if m.plan.Channels {
 		stdout, stderr = m.relayStdio()
-		if !early {
-			go m.readControl()
-		}
 	}
 	for {
 		select {
