@@ -31,19 +31,15 @@ func openPorts(timeout time.Duration) (*ports, error) {
 // findPorts maps port names to /dev nodes via /sys/class/virtio-ports:
 // each where the host's order puts it, else by a search.
 func findPorts() (map[string]string, error) {
-	if devs, ok := portsInOrder(); ok {
-		return devs, nil
-	}
-	names, _ := filepath.Glob("/sys/class/virtio-ports/*/name")
-	devs := map[string]string{}
-	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			continue
-		}
-		dev := "/dev/" + filepath.Base(filepath.Dir(n))
-		if _, err := os.Stat(dev); err == nil {
-			devs[strings.TrimSpace(string(b))] = dev
+	devs, ok := portsInOrder()
+	if !ok {
+		devs = map[string]string{}
+		dirs, _ := filepath.Glob(portClass + "/*")
+		for _, d := range dirs {
+			node := filepath.Base(d)
+			if name, ok := portName(node); ok {
+				devs[name] = "/dev/" + node
+			}
 		}
 	}
 	for _, want := range proto.Ports {
@@ -60,16 +56,26 @@ func portsInOrder() (map[string]string, bool) {
 	devs := map[string]string{}
 	for i, want := range proto.Ports {
 		node := fmt.Sprintf("vport0p%d", i+1)
-		b, err := os.ReadFile("/sys/class/virtio-ports/" + node + "/name")
-		if err != nil || strings.TrimSpace(string(b)) != want {
-			return nil, false
-		}
-		if _, err := os.Stat("/dev/" + node); err != nil {
+		if name, ok := portName(node); !ok || name != want {
 			return nil, false
 		}
 		devs[want] = "/dev/" + node
 	}
 	return devs, true
+}
+
+const portClass = "/sys/class/virtio-ports"
+
+// portName is the name of the port at node, once its /dev node is there.
+func portName(node string) (string, bool) {
+	b, err := os.ReadFile(portClass + "/" + node + "/name")
+	if err != nil {
+		return "", false
+	}
+	if _, err := os.Stat("/dev/" + node); err != nil {
+		return "", false
+	}
+	return strings.TrimSpace(string(b)), true
 }
 
 func openAll(devs map[string]string) (*ports, error) {
