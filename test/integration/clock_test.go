@@ -19,37 +19,24 @@ import (
 func TestGuestClockKeepsPace(t *testing.T) {
 	onEachKernel(t, func(t *testing.T, name string, e *env, cfg string) {
 		b := bundle(t, []string{"file=/proc/cmdline", "clock", "sleep=2", "clock", "exit=0"}, nil)
-		r, w, err := os.Pipe()
-		if err != nil {
-			t.Fatal(err)
+		lines, at := e.runLines("--config", cfg, "run", "--bundle", b, "clk")
+		if len(lines) != 3 {
+			t.Fatalf("app printed %q", lines)
 		}
-		defer r.Close()
-		cmd := ukrunCmd(e.root, "--config", cfg, "run", "--bundle", b, "clk")
-		cmd.Stdout = w
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		if tcg := strings.Contains(e.must("version").stdout, "accel: tcg"); tcg && !strings.Contains(lines[0], "tsc_early_khz=") {
+			t.Errorf("a TCG guest's command line has no TSC frequency: %s", lines[0])
 		}
-		w.Close()
-		var guest, host []time.Duration
-		sc := bufio.NewScanner(r)
-		sc.Scan()
-		if tcg := strings.Contains(e.must("version").stdout, "accel: tcg"); tcg && !strings.Contains(sc.Text(), "tsc_early_khz=") {
-			t.Errorf("a TCG guest's command line has no TSC frequency: %s", sc.Text())
-		}
-		for sc.Scan() {
-			at := time.Now()
-			ns, err := strconv.ParseInt(strings.TrimPrefix(sc.Text(), "clock="), 10, 64)
+		var guest [2]time.Duration
+		for i, l := range lines[1:] {
+			ns, err := strconv.ParseInt(strings.TrimPrefix(l, "clock="), 10, 64)
 			if err != nil {
-				t.Fatalf("app printed %q", sc.Text())
+				t.Fatalf("app printed %q", l)
 			}
-			guest, host = append(guest, time.Duration(ns)), append(host, time.Duration(at.UnixNano()))
+			guest[i] = time.Duration(ns)
 		}
-		if err := cmd.Wait(); err != nil || len(guest) != 2 {
-			t.Fatalf("run: %v, %d clock lines", err, len(guest))
-		}
-		g, h := guest[1]-guest[0], host[1]-host[0]
+		g, h := guest[1]-guest[0], at[2].Sub(at[1])
 		t.Logf("guest %v, host %v", g, h)
-		if g < 2*time.Second || d(g, h) > h/20 {
+		if g < 2*time.Second || (g-h).Abs() > h/20 {
 			t.Fatalf("the guest's clock moved %v while the host's moved %v", g, h)
 		}
 	})
@@ -61,35 +48,42 @@ func TestGuestClockKeepsPace(t *testing.T) {
 func TestGuestWallClock(t *testing.T) {
 	e := newEnv(t)
 	b := bundle(t, []string{"now", "exit=0"}, nil)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+	lines, at := e.runLines("run", "--bundle", b, "now")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "now=") {
+		t.Fatalf("app printed %q", lines)
 	}
-	defer r.Close()
-	cmd := ukrunCmd(e.root, "run", "--bundle", b, "now")
-	cmd.Stdout = w
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	line, err := bufio.NewReader(r).ReadString('\n')
-	host := time.Now()
-	if err := cmd.Wait(); err != nil || !strings.HasPrefix(line, "now=") {
-		t.Fatalf("run: %v, app printed %q", err, line)
-	}
-	ns, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(line, "now=")), 10, 64)
-	behind := host.Sub(time.Unix(0, ns))
+	ns, _ := strconv.ParseInt(strings.TrimPrefix(lines[0], "now="), 10, 64)
+	behind := at[0].Sub(time.Unix(0, ns))
 	t.Logf("the guest's clock read %v before the host's", behind)
 	if behind < -50*time.Millisecond || behind > 300*time.Millisecond {
 		t.Fatalf("the guest's wall clock is %v behind the host's", behind)
 	}
 }
 
-func d(a, b time.Duration) time.Duration {
-	if a > b {
-		return a - b
+// runLines runs ukrun with its stdout on a pipe and returns each line
+// with the time it arrived; the command must succeed.
+func (e *env) runLines(args ...string) ([]string, []time.Time) {
+	e.t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		e.t.Fatal(err)
 	}
-	return b - a
+	defer r.Close()
+	cmd := ukrunCmd(e.root, args...)
+	cmd.Stdout = w
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	w.Close()
+	var lines []string
+	var at []time.Time
+	for sc := bufio.NewScanner(r); sc.Scan(); {
+		lines, at = append(lines, sc.Text()), append(at, time.Now())
+	}
+	if err := cmd.Wait(); err != nil {
+		e.t.Fatalf("ukrun %v: %v (stdout %q)", args, err, lines)
+	}
+	return lines, at
 }
 
 // onEachKernel runs test in a subtest per Linux guest kernel, with its own
