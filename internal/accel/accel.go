@@ -9,10 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/cachedir"
 )
 
 // Result is the chosen accelerator and why.
@@ -55,7 +56,7 @@ func Choose(configured, cacheFile string) (Result, error) {
 	}
 	r := probeFunc()
 	if cacheFile != "" {
-		_ = writeCache(cacheFile, cacheEntry{Result: r, Kernel: kernel, KVMDev: dev, Written: time.Now()})
+		_ = cachedir.WriteJSON(cacheFile, cacheEntry{Result: r, Kernel: kernel, KVMDev: dev, Written: time.Now()})
 	}
 	return r, nil
 }
@@ -87,33 +88,4 @@ func readCache(path, kernel string, dev bool, now time.Time) (Result, bool) {
 		return Result{}, false
 	}
 	return e.Result, true
-}
-
-// writeCache writes atomically (temp file + rename).
-func writeCache(path string, e cacheEntry) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	b, err := json.Marshal(e)
-	if err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, ".accel-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	if _, err = f.Write(b); err == nil {
-		err = f.Close()
-	} else {
-		f.Close()
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ukrun/ukrun/internal/cachedir"
 )
 
 // fakeProbe replaces probeFunc and counts calls.
@@ -62,7 +64,7 @@ func TestChooseCache(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			n := fakeProbe(t, probed)
 			path := filepath.Join(t.TempDir(), "sub", "accel.json")
-			if err := writeCache(path, c.entry); err != nil {
+			if err := cachedir.WriteJSON(path, c.entry); err != nil {
 				t.Fatal(err)
 			}
 			r, err := Choose("auto", path)

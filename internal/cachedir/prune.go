@@ -5,12 +5,15 @@ package cachedir
 
 import (
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/ukrun/ukrun/internal/atomicfile"
 )
 
 // Prune removes the entries of dir matching pattern (a filepath.Match
@@ -66,4 +69,17 @@ func Hit(path string, info os.FileInfo) {
 		now := time.Now()
 		os.Chtimes(path, now, now)
 	}
+}
+
+// WriteJSON writes v as the JSON file path, atomically, in a cache
+// directory made if missing and kept to its owner.
+func WriteJSON(path string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return atomicfile.WriteVolatile(path, b, 0o600)
 }

@@ -95,3 +95,16 @@ func TestHitKeepsAnOldEntry(t *testing.T) {
 		t.Error("Hit rewrote the time of an entry used within the hour")
 	}
 }
+
+func TestWriteJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "new", "c.json")
+	if err := WriteJSON(path, map[string]int{"khz": 7}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	st, _ := os.Stat(path)
+	dir, _ := os.Stat(filepath.Dir(path))
+	if string(b) != `{"khz":7}` || st.Mode().Perm() != 0o600 || dir.Mode().Perm() != 0o700 {
+		t.Fatalf("wrote %q mode %v in a dir of mode %v", b, st.Mode().Perm(), dir.Mode().Perm())
+	}
+}

@@ -10,11 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/ukrun/ukrun/internal/atomicfile"
+	"github.com/ukrun/ukrun/internal/cachedir"
 )
 
 // Result is the host TSC frequency, or 0 with the reason it is not known.
@@ -53,9 +52,7 @@ func Host(cacheFile string) Result {
 	if !lasting {
 		return r
 	}
-	if b, err := json.Marshal(e); err == nil && os.MkdirAll(filepath.Dir(cacheFile), 0o700) == nil {
-		_ = atomicfile.WriteVolatile(cacheFile, b, 0o600)
-	}
+	_ = cachedir.WriteJSON(cacheFile, e)
 	return e.Result
 }
 
