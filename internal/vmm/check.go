@@ -17,6 +17,8 @@ func CheckCaps(b Backend, s Spec) error {
 		return fmt.Errorf("%smemory %d MiB and %d vCPUs must be positive", p, s.MemoryMiB, s.VCPUs)
 	case s.Paused && !c.Paused:
 		return fmt.Errorf("%sa paused start is unsupported", p)
+	case s.Preconfig && !c.Preconfig:
+		return fmt.Errorf("%sa start before the boot files are written is unsupported", p)
 	case s.ControlFD != 0 && !c.Paused:
 		return fmt.Errorf("%scontrol fd %d unsupported (no QMP)", p, s.ControlFD)
 	case s.Initrd != "" && !c.Initrd:

@@ -33,6 +33,7 @@ func TestCheckCaps(t *testing.T) {
 		{"ports", func(s *Spec) { s.Ports = []Port{{Name: "p", FD: 4}} }, "serial ports unsupported"},
 		{"cmdline", func(s *Spec) { s.Cmdline = "x" }, "command line is unsupported"},
 		{"rng", func(s *Spec) { s.RNG = true }, "entropy device is unsupported"},
+		{"preconfig", func(s *Spec) { s.Preconfig = true }, "start before the boot files are written is unsupported"},
 		{"bad MAC", func(s *Spec) { s.NIC = &NIC{Tap: "uk1", MAC: "nope"} }, `bad NIC MAC "nope"`},
 		{"fd only", func(s *Spec) { s.NIC = &NIC{FD: 8, MAC: "02:00:00:00:00:01"} }, "fake opens the TAP itself"},
 		{"stdio fd", func(s *Spec) { s.NIC = &NIC{FD: 1, Tap: "uk1", MAC: "02:00:00:00:00:01"} }, "not an inherited fd"},
@@ -43,9 +44,9 @@ func TestCheckCaps(t *testing.T) {
 			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
 		}
 	}
-	all := fake{Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true, RNG: true}}
+	all := fake{Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true, RNG: true, Preconfig: true}}
 	full := ok
-	full.Paused, full.ControlFD, full.Initrd, full.Cmdline, full.RNG = true, 3, "/i", "x", true
+	full.Paused, full.ControlFD, full.Initrd, full.Cmdline, full.RNG, full.Preconfig = true, 3, "/i", "x", true, true
 	full.NIC = &NIC{FD: 8, MAC: "02:00:00:00:00:01"}
 	full.Disks, full.Shares, full.Ports = []Disk{{Path: "/d"}}, []Share{{Tag: "t", Path: "/p"}}, []Port{{Name: "p", FD: 4}}
 	if err := CheckCaps(all, full); err != nil {

@@ -69,6 +69,10 @@ type Spec struct {
 	Paused     bool // start with vCPUs stopped until resumed (Caps.Paused)
 	RNG        bool // an entropy device (virtio-rng): the guest's random numbers are ready at boot
 	Seccomp    bool // keep the VMM's own seccomp filter on (Firecracker, Cloud Hypervisor)
+	// Preconfig: the VMM reads the kernel and initrd and creates the machine
+	// only when told on ControlFD (Caps.Preconfig): it can be started while
+	// they are still being written.
+	Preconfig bool
 }
 
 // Launch is a backend's invocation: the argv after the binary, and the
@@ -88,6 +92,9 @@ type Caps struct {
 	Ports   bool // named virtio-serial ports (ukinit's stdio and control)
 	Cmdline bool // passes a kernel command line
 	RNG     bool // gives the guest an entropy device
+	// Preconfig: starts before its boot files are complete and creates the
+	// machine when told over ControlFD
+	Preconfig bool
 }
 
 // Backend builds one VMM's invocation.

@@ -31,7 +31,7 @@ func (Backend) ConfigKey() string { return "qemu" }
 
 // Caps implements vmm.Backend: QEMU does everything ukrun asks.
 func (Backend) Caps() vmm.Caps {
-	return vmm.Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true, RNG: true}
+	return vmm.Caps{Paused: true, TapFD: true, Initrd: true, Disks: true, Shares: true, Ports: true, Cmdline: true, RNG: true, Preconfig: true}
 }
 
 // Build implements vmm.Backend.
@@ -69,6 +69,9 @@ func Argv(m Machine, spec vmm.Spec) ([]string, error) {
 	}
 	if spec.Paused {
 		a = append(a, "-S")
+	}
+	if spec.Preconfig {
+		a = append(a, "-preconfig") // x-exit-preconfig on QMP creates the machine
 	}
 	if spec.ConsoleLog != "" {
 		a = append(a, "-chardev", "file,id=con,path="+escape(spec.ConsoleLog))
@@ -161,6 +164,8 @@ func check(s vmm.Spec) error {
 		return fmt.Errorf("qemu: control fd %d is not an inherited fd", s.ControlFD)
 	case s.Paused && s.ControlFD == 0:
 		return fmt.Errorf("qemu: a paused VM needs a control socket to resume it")
+	case s.Preconfig && s.ControlFD == 0:
+		return fmt.Errorf("qemu: a VM started before its boot files needs a control socket to go on")
 	case s.NIC != nil && s.NIC.FD == 0 && strings.ContainsAny(s.NIC.Tap, ",="):
 		return fmt.Errorf("qemu: bad TAP name %q", s.NIC.Tap)
 	}

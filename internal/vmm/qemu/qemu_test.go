@@ -131,4 +131,22 @@ func TestArgvUnikernel(t *testing.T) {
 	if _, err := (Backend{}).Build(s); err == nil {
 		t.Error("paused without a control socket accepted")
 	}
+	s.Paused, s.Preconfig = false, true
+	if _, err := (Backend{}).Build(s); err == nil {
+		t.Error("preconfig without a control socket accepted")
+	}
+}
+
+// A VM started before its initrd is written waits in -preconfig, on QMP.
+func TestArgvPreconfig(t *testing.T) {
+	s := spec()
+	s.Preconfig = true
+	got, err := Argv(MicroVM, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Join(got, " ")
+	if !strings.Contains(line, "-initrd /run/c1/initrd.cpio -S -preconfig ") || !strings.Contains(line, "-mon chardev=qmp,mode=control") {
+		t.Errorf("argv %q lacks -preconfig after -S, or QMP", line)
+	}
 }
