@@ -2,7 +2,6 @@ package monitor
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -43,8 +42,8 @@ type monitor struct {
 func Main(log *slog.Logger) int {
 	sync := os.NewFile(FDSync, "sync")
 	l := newLauncher()
-	var plan Plan
-	if err := json.NewDecoder(bufio.NewReader(sync)).Decode(&plan); errors.Is(err, io.EOF) {
+	plan, err := readPlan(sync)
+	if errors.Is(err, io.EOF) {
 		log.Debug("monitor: create gave up before sending a plan")
 		return ExitSetup
 	} else if err != nil {
@@ -55,7 +54,7 @@ func Main(log *slog.Logger) int {
 	fd := -1
 	if plan.Paused {
 		var err error
-		if fd, err = m.boot(); err != nil {
+		if fd, err = m.boot(sync); err != nil {
 			m.log.Error("monitor: launch VMM", "error", err)
 			SendReady(sync, Ready{Error: err.Error()}, -1)
 			return ExitSetup
@@ -72,16 +71,21 @@ func Main(log *slog.Logger) int {
 	return m.run()
 }
 
-// boot launches the VMM paused and opens its control channel. It returns
-// the VMM's pidfd.
-func (m *monitor) boot() (int, error) {
+// boot launches the VMM paused and opens its control channel; a preconfig
+// VMM creates its machine once create says on sync that its boot files are
+// written. It returns the VMM's pidfd.
+func (m *monitor) boot(sync *os.File) (int, error) {
 	vm, err := m.launch()
 	if err != nil {
 		return -1, err
 	}
 	m.vm = vm
 	timeout := time.Duration(m.plan.BootTimeout) * time.Second
-	m.qmp, err = qemu.Connect(m.host.control, timeout)
+	if m.qmp, err = qemu.Connect(m.host.control, timeout); err == nil && m.plan.Preconfig {
+		if err = awaitFilesReady(sync); err == nil {
+			err = m.qmp.Execute("x-exit-preconfig", timeout)
+		}
+	}
 	if err != nil {
 		m.vm.kill()
 		<-m.vm.done

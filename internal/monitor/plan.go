@@ -5,7 +5,9 @@ package monitor
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -25,6 +27,9 @@ type Plan struct {
 	// Running: a VMM launched at create runs from the start (ukrun run);
 	// start has nothing to resume.
 	Running bool `json:"running,omitempty"`
+	// Preconfig: the VMM is launched before create has written its boot
+	// files, and creates the machine once create sends FilesReady.
+	Preconfig bool `json:"preconfig,omitempty"`
 	// Channels: the guest runs ukinit, with stdio and control ports; else
 	// the VMM's stdout and stderr are the container's and its exit code is
 	// the container's.
@@ -49,6 +54,62 @@ const (
 	FDSync  = 3
 	FDTapIn = 4
 )
+
+// maxMessage bounds a message on the sync socket (SOCK_SEQPACKET: one read
+// is one message, cut at the buffer's size); the socket's buffer is smaller.
+const maxMessage = 1 << 20
+
+// SendPlan sends p to the monitor as one message.
+func SendPlan(sock *os.File, p Plan) error {
+	b, err := json.Marshal(p)
+	if err == nil {
+		_, err = sock.Write(b)
+	}
+	if err != nil {
+		return fmt.Errorf("send plan to monitor: %w", err)
+	}
+	return nil
+}
+
+// readPlan reads the plan create sent; io.EOF when create gave up first.
+func readPlan(sock *os.File) (Plan, error) {
+	buf := make([]byte, maxMessage)
+	n, err := sock.Read(buf)
+	if err != nil {
+		return Plan{}, err
+	}
+	var p Plan
+	if err := json.Unmarshal(buf[:n], &p); err != nil {
+		return Plan{}, fmt.Errorf("parse plan: %w", err)
+	}
+	return p, nil
+}
+
+// filesReady is create's message that the VMM's boot files are complete.
+const filesReady = "files ready"
+
+// SendFilesReady tells a monitor whose plan has Preconfig to go on.
+func SendFilesReady(sock *os.File) error {
+	if _, err := sock.WriteString(filesReady); err != nil {
+		return fmt.Errorf("tell monitor the boot files are written: %w", err)
+	}
+	return nil
+}
+
+// awaitFilesReady waits for create's FilesReady message.
+func awaitFilesReady(sock *os.File) error {
+	buf := make([]byte, len(filesReady)+1)
+	n, err := sock.Read(buf)
+	switch {
+	case errors.Is(err, io.EOF):
+		return errors.New("create gave up before the boot files were written")
+	case err != nil:
+		return fmt.Errorf("wait for the boot files: %w", err)
+	case string(buf[:n]) != filesReady:
+		return fmt.Errorf("create sent %q, want %q", buf[:n], filesReady)
+	}
+	return nil
+}
 
 // Ready is the monitor's answer to create: empty Error means the VMM runs
 // paused, and its pidfd travels with the message.

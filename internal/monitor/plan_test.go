@@ -1,0 +1,59 @@
+package monitor
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func seqpacketPair(t *testing.T) (create, mon *os.File) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, mon = os.NewFile(uintptr(fds[0]), "create"), os.NewFile(uintptr(fds[1]), "monitor")
+	t.Cleanup(func() { create.Close(); mon.Close() })
+	return create, mon
+}
+
+// A plan arrives whole, however long its argv (one message, which a short
+// read would cut), and the files message follows it.
+func TestPlanThenFilesReady(t *testing.T) {
+	create, mon := seqpacketPair(t)
+	want := Plan{ID: "c1", Dir: "/run/ukrun/c1", VMM: []string{"/usr/bin/qemu-system-x86_64", "-append", strings.Repeat("x", 20000)},
+		Paused: true, Preconfig: true, BootTimeout: 10}
+	if err := SendPlan(create, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := SendFilesReady(create); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readPlan(mon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != want.ID || !slices.Equal(got.VMM, want.VMM) || !got.Preconfig {
+		t.Fatalf("plan %s with %d argv, preconfig %v; want %s with %d", got.ID, len(got.VMM), got.Preconfig, want.ID, len(want.VMM))
+	}
+	if err := awaitFilesReady(mon); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A create that gives up closes the socket: the monitor's wait ends.
+func TestFilesReadyWhenCreateGivesUp(t *testing.T) {
+	create, mon := seqpacketPair(t)
+	create.Close()
+	if err := awaitFilesReady(mon); err == nil || !strings.Contains(err.Error(), "create gave up") {
+		t.Fatalf("got %v, want create gave up", err)
+	}
+	create, mon = seqpacketPair(t)
+	create.WriteString("go")
+	if err := awaitFilesReady(mon); err == nil || !strings.Contains(err.Error(), `create sent "go"`) {
+		t.Fatalf("got %v, want the wrong message named", err)
+	}
+}
