@@ -1,7 +1,6 @@
 package container
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -172,14 +171,14 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 			return err
 		}
 		defer sync.Close()
-		plan, err := r.prepare(c, req, nic)
+		plan, files, err := r.prepare(c, req, nic)
 		if err != nil {
 			return err
 		}
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
 		st.VMMArgv = plan.VMM
-		return r.launchVM(c, st, req, plan, mon, sync)
+		return r.launchVM(c, st, req, plan, files, mon, sync)
 	})
 	return mon, err
 }
@@ -198,26 +197,33 @@ func ownFiles(c *state.Container, req *vmRequest) []string {
 	return files
 }
 
-// prepare writes what the guest boots from, all recorded by ownFiles, and
-// builds the VMM's invocation.
-func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Result) (monitor.Plan, error) {
+// prepare builds the VMM's invocation and returns with it what writes the
+// files the guest boots from (a Linux guest's initrd), all recorded by
+// ownFiles.
+func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Result) (monitor.Plan, func() error, error) {
 	linuxGuest := req.vm.Guest == "linux"
 	caps := req.backend.Caps()
 	var spec vmm.Spec
+	files := func() error { return nil }
 	var err error
 	if linuxGuest {
-		spec, err = r.linuxSpec(c, req, nic, caps)
+		var boot *linux.Boot
+		if spec, boot, err = r.linuxSpec(c, req, nic, caps); err == nil {
+			files = boot.WriteInitrd
+		}
 	} else {
 		spec, err = unikernelSpec(req, nic)
 	}
 	if err != nil {
-		return monitor.Plan{}, err
+		return monitor.Plan{}, nil, err
 	}
 	spec.Name, spec.Accel = "ukrun-"+req.opts.ID, r.Accel()
 	spec.MemoryMiB, spec.VCPUs, spec.Seccomp = req.vm.MemoryMiB, req.vm.VCPUs, req.vm.Seccomp
 	running := caps.Paused && req.opts.StartAtOnce && !hooksBeforeStart(req.spec.Hooks)
 	if caps.Paused {
 		spec.ControlFD, spec.Paused = monitor.FDControl, !running
+		// The VMM starts while the initrd is written, and reads it after.
+		spec.Preconfig = caps.Preconfig
 	}
 	if nic != nil {
 		spec.NIC = &vmm.NIC{Tap: nic.TapName, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}
@@ -228,31 +234,31 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	spec.ConfigFile = c.Path(state.VMMConfig)
 	launch, err := req.backend.Build(spec)
 	if err != nil {
-		return monitor.Plan{}, err
+		return monitor.Plan{}, nil, err
 	}
 	for path, content := range launch.Files {
 		if path != spec.ConfigFile {
-			return monitor.Plan{}, fmt.Errorf("%s wants to write %s, not its recorded config file", req.backend.Name(), path)
+			return monitor.Plan{}, nil, fmt.Errorf("%s wants to write %s, not its recorded config file", req.backend.Name(), path)
 		}
 		if err := os.WriteFile(path, content, 0o600); err != nil {
-			return monitor.Plan{}, fmt.Errorf("write %s config: %w", req.backend.Name(), err)
+			return monitor.Plan{}, nil, fmt.Errorf("write %s config: %w", req.backend.Name(), err)
 		}
 	}
 	if err := unix.Mkfifo(c.Path(state.StartFifo), 0o600); err != nil {
-		return monitor.Plan{}, fmt.Errorf("make start fifo: %w", err)
+		return monitor.Plan{}, nil, fmt.Errorf("make start fifo: %w", err)
 	}
 	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...),
 		Tap: nic != nil && caps.TapFD, Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
-		Paused: caps.Paused, Running: running, Channels: linuxGuest && caps.Ports}
+		Paused: caps.Paused, Running: running, Preconfig: spec.Preconfig, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
 		plan.ExitFile = c.Path(state.ExitDisk) // made by linuxSpec
 	}
-	return plan, nil
+	return plan, files, nil
 }
 
-// linuxSpec writes a Linux guest's initrd: ukinit, modules, the app; and,
-// when the VMM has no virtio-serial ports, the exit disk.
-func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Result, caps vmm.Caps) (vmm.Spec, error) {
+// linuxSpec plans a Linux guest's initrd (ukinit, modules, the app) and,
+// when the VMM has no virtio-serial ports, writes the exit disk.
+func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Result, caps vmm.Caps) (vmm.Spec, *linux.Boot, error) {
 	lr := linux.Request{
 		Config: r.Config, VM: req.vm, Spec: req.spec, Rootfs: req.rootfs,
 		Ukinit: req.ukinit, InitrdTo: c.Path(state.InitrdFile), Net: guestNet(nic), Accel: r.Accel(),
@@ -263,15 +269,15 @@ func (r *Runtime) linuxSpec(c *state.Container, req *vmRequest, nic *netsetup.Re
 		// No virtio-serial: the exit code comes back on a disk of its own.
 		exit := c.Path(state.ExitDisk)
 		if err := os.WriteFile(exit, make([]byte, proto.ExitDiskSize), 0o600); err != nil {
-			return vmm.Spec{}, fmt.Errorf("make exit disk: %w", err)
+			return vmm.Spec{}, nil, fmt.Errorf("make exit disk: %w", err)
 		}
 		lr.ExitDisk, disks = "/dev/vda", []vmm.Disk{{ID: "exit", Path: exit}}
 	}
 	boot, err := linux.Prepare(lr)
 	if err != nil {
-		return vmm.Spec{}, err
+		return vmm.Spec{}, nil, err
 	}
-	return linuxVMSpec(boot, caps, c.Path(state.ConsoleLog), disks), nil
+	return linuxVMSpec(boot, caps, c.Path(state.ConsoleLog), disks), boot, nil
 }
 
 // linuxVMSpec is the VM of a prepared Linux guest on a backend that can
@@ -333,10 +339,25 @@ func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmReque
 	return cmd, ours, nil
 }
 
-// launchVM hands the monitor its plan and records the VMM once it is up.
-func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, mon *exec.Cmd, sync *os.File) error {
-	if err := json.NewEncoder(sync).Encode(plan); err != nil {
-		return fmt.Errorf("send plan to monitor: %w", err)
+// launchVM hands the monitor its plan, writes the boot files (files) while
+// a preconfig VMM starts, else before, and records the VMM once it is up.
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *exec.Cmd, sync *os.File) error {
+	if !plan.Preconfig {
+		if err := files(); err != nil {
+			return err
+		}
+	}
+	if err := monitor.SendPlan(sync, plan); err != nil {
+		return err
+	}
+	if plan.Preconfig {
+		if err := files(); err != nil {
+			awaitMonitor(mon, sync, time.Duration(plan.BootTimeout)*time.Second)
+			return err
+		}
+		if err := monitor.SendFilesReady(sync); err != nil {
+			return err
+		}
 	}
 	ready, pidfd, err := monitor.RecvReady(sync)
 	if pidfd >= 0 {
@@ -365,6 +386,22 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 		return err
 	}
 	return writePidFile(req.opts.PidFile, mon.Process.Pid)
+}
+
+// awaitMonitor closes the sync socket, on which a monitor that launched a
+// VMM before its files were written waits: it stops the VMM and exits, and
+// is waited for, so that rollback finds the VMM gone. One that takes longer
+// than timeout is killed.
+func awaitMonitor(mon *exec.Cmd, sync *os.File, timeout time.Duration) {
+	sync.Close()
+	done := make(chan struct{})
+	go func() { mon.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout):
+		mon.Process.Kill()
+		<-done
+	}
 }
 
 func (r *Runtime) recordVMM(c *state.Container, st *state.State, pidfd int) error {

@@ -83,14 +83,14 @@ func (b *bench) rawArgv(work string) ([]string, string, error) {
 	return st.VMMArgv, initrd, nil
 }
 
-// rawFirstOutput runs QEMU with ukrun's argv, unpaused, on the bench's
-// copy of the initrd, holding the five sockets as ukrun would, and times
+// rawFirstOutput runs QEMU with ukrun's argv, unpaused and without the
+// wait for its initrd (-preconfig), on the bench's copy of the initrd, holding the five sockets as ukrun would, and times
 // the app's first byte on the stdout port.
 func rawFirstOutput(argv []string, initrd string) (time.Duration, error) {
 	a := make([]string, 0, len(argv))
 	for i := 0; i < len(argv); i++ {
 		switch {
-		case argv[i] == "-S":
+		case argv[i] == "-S", argv[i] == "-preconfig":
 		case i > 0 && argv[i-1] == "-initrd":
 			a = append(a, initrd)
 		case i > 0 && argv[i-1] == "-chardev" && strings.HasPrefix(argv[i], "file,id=con,"):

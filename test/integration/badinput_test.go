@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // Bad input gets a clear error naming the problem, a non-zero exit, and
@@ -99,5 +101,29 @@ func TestCLI(t *testing.T) {
 	b, _ := os.ReadFile(log)
 	if !strings.Contains(string(b), `"level":"error"`) || !strings.Contains(string(b), `does not exist`) {
 		t.Errorf("log.json: %s", b)
+	}
+}
+
+// QEMU starts while create writes the initrd: a bind mount that cannot be
+// copied into it fails create after the VMM is up, and the VMM, monitor and
+// state still go.
+func TestCreateFailingAfterVMMStartLeavesNothing(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"exit=0"}, nil)
+	s := readSpec(t, b)
+	// procfs says 0 bytes and gives more: the copy refuses it.
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/status", Type: "bind", Source: "/proc/self/status", Options: []string{"rbind", "ro"}})
+	writeSpec(t, b, s)
+	log := filepath.Join(t.TempDir(), "log.json")
+	r := e.ukrun("", "--debug", "--log", log, "--log-format", "json", "create", "--bundle", b, "late1")
+	if r.code == 0 {
+		t.Fatal("create succeeded")
+	}
+	if !strings.Contains(r.stderr, "bind mount /status") {
+		t.Errorf("stderr %q does not name the bind mount", r.stderr)
+	}
+	lines, _ := os.ReadFile(log)
+	if !strings.Contains(string(lines), `"msg":"monitor: VMM launched"`) {
+		t.Errorf("the VMM was not started before the initrd was written; log:\n%s", lines)
 	}
 }

@@ -43,6 +43,17 @@ type Boot struct {
 	Cmdline string       // kernel command line
 	Machine qemu.Machine // pc, or microvm where the kernel allows it
 	Shares  []vmm.Share  // the rootfs, when shared over 9p
+
+	writeInitrd func() error
+}
+
+// WriteInitrd writes the initrd Prepare planned: the VMM may be started
+// before, as long as it reads the initrd only after.
+func (b *Boot) WriteInitrd() error {
+	if err := b.writeInitrd(); err != nil {
+		return fmt.Errorf("build initrd: %w", err)
+	}
+	return nil
 }
 
 // Request is one Linux guest to prepare.
@@ -61,7 +72,8 @@ type Request struct {
 	TSCKHz   int       // the host's TSC frequency, 0 if unknown (TCG only)
 }
 
-// Prepare resolves the kernel and writes the container's initrd.
+// Prepare resolves the kernel and checks and plans the container's initrd,
+// which Boot.WriteInitrd writes.
 func Prepare(r Request) (*Boot, error) {
 	kpath, modDir, kconf, err := pickKernel(r)
 	if err != nil {
@@ -107,9 +119,7 @@ func Prepare(r Request) (*Boot, error) {
 			return nil, err
 		}
 	}
-	if err := initrd.Write(r.InitrdTo, base, app, copyRootfs, binds); err != nil {
-		return nil, fmt.Errorf("build initrd: %w", err)
-	}
+	boot.writeInitrd = func() error { return initrd.Write(r.InitrdTo, base, app, copyRootfs, binds) }
 	return boot, nil
 }
 
