@@ -161,9 +161,6 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 		if nic != nil {
 			defer nic.Tap.Close() // the monitor and the VMM hold their own copies
 		}
-		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
-			return err
-		}
 		// The monitor's runtime starts on another core while the guest is
 		// prepared; it waits for its plan.
 		var sync *os.File
@@ -171,6 +168,9 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*e
 			return err
 		}
 		defer sync.Close()
+		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
+			return err
+		}
 		plan, files, err := r.prepare(c, req, nic)
 		if err != nil {
 			return err
