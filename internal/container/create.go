@@ -223,7 +223,7 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	if caps.Paused {
 		spec.ControlFD, spec.Paused = monitor.FDControl, !running
 		// The VMM starts while the initrd is written, and reads it after.
-		spec.Preconfig = caps.Preconfig
+		spec.Preconfig = caps.Preconfig && linuxGuest
 	}
 	if nic != nil {
 		spec.NIC = &vmm.NIC{Tap: nic.TapName, MAC: nic.Pod.MAC.String(), MTU: nic.Pod.MTU}

@@ -71,7 +71,7 @@ func TestPairs(t *testing.T) {
 			caps := b.Caps()
 			spec.Name, spec.Accel, spec.MemoryMiB, spec.VCPUs, spec.Seccomp = "ukrun-c", vmm.KVM, 128, 1, true
 			if caps.Paused {
-				spec.ControlFD, spec.Paused, spec.Preconfig = 3, true, caps.Preconfig
+				spec.ControlFD, spec.Paused, spec.Preconfig = 3, true, caps.Preconfig && tc.guest == "linux"
 			}
 			spec.NIC = &vmm.NIC{Tap: pod.TapName, MAC: pod.Pod.MAC.String(), MTU: 1450}
 			if caps.TapFD {
