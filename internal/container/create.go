@@ -343,20 +343,25 @@ func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmReque
 // a preconfig VMM starts, else before, and records the VMM once it is up.
 func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *exec.Cmd, sync *os.File) error {
 	if !plan.Preconfig {
-		if err := files(); err != nil {
+		if err := r.writeFiles(files, req); err != nil {
 			return err
 		}
 	}
 	if err := monitor.SendPlan(sync, plan); err != nil {
 		return err
 	}
+	var sendErr error
 	if plan.Preconfig {
-		if err := files(); err != nil {
-			awaitMonitor(mon, sync, time.Duration(plan.BootTimeout)*time.Second)
+		if err := r.writeFiles(files, req); err != nil {
+			// A monitor still waiting for QMP gives up within the boot
+			// timeout, then stops the VMM.
+			awaitMonitor(mon, sync, time.Duration(plan.BootTimeout)*time.Second+5*time.Second)
 			return err
 		}
-		if err := monitor.SendFilesReady(sync); err != nil {
-			return err
+		// A monitor that could not start the VMM has answered already and
+		// is gone: its answer, read below, says why.
+		if sendErr = monitor.SendFilesReady(sync); sendErr != nil {
+			unix.Shutdown(int(sync.Fd()), unix.SHUT_WR)
 		}
 	}
 	ready, pidfd, err := monitor.RecvReady(sync)
@@ -365,6 +370,9 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 	}
 	if err == nil && ready.Error != "" {
 		err = errors.New(ready.Error)
+	}
+	if err == nil {
+		err = sendErr
 	}
 	if err != nil {
 		return fmt.Errorf("launch VM: %w", err)
@@ -386,6 +394,15 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 		return err
 	}
 	return writePidFile(req.opts.PidFile, mon.Process.Pid)
+}
+
+// writeFiles writes the VM's boot files.
+func (r *Runtime) writeFiles(files func() error, req *vmRequest) error {
+	if err := files(); err != nil {
+		return err
+	}
+	r.Log.Debug("create: boot files written", "id", req.opts.ID)
+	return nil
 }
 
 // awaitMonitor closes the sync socket, on which a monitor that launched a

@@ -241,3 +241,22 @@ func TestLinuxWithoutVirtioSerial(t *testing.T) {
 		})
 	}
 }
+
+// A QEMU that dies at once, while create still writes the initrd, fails
+// create with the monitor's account of it, and leaves nothing.
+func TestVMMDyingAtOnceIsReported(t *testing.T) {
+	e := newEnv(t)
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	os.WriteFile(cfg, []byte("qemu = \"/bin/false\"\n"), 0o644)
+	b := bundle(t, []string{"exit=0"}, nil)
+	// 256 MiB to copy into the initrd: the monitor is gone before that.
+	if err := os.Truncate(filepath.Join(b, "rootfs", "big"), 256<<20); err != nil {
+		f, _ := os.Create(filepath.Join(b, "rootfs", "big"))
+		f.Truncate(256 << 20)
+		f.Close()
+	}
+	r := e.ukrun("", "--config", cfg, "create", "--bundle", b, "dies")
+	if r.code == 0 || !strings.Contains(r.stderr, "ukrun: launch VM: VMM did not come up") {
+		t.Fatalf("create with a QEMU that exits at once: %+v", r)
+	}
+}
