@@ -54,7 +54,10 @@ func Main(log *slog.Logger) int {
 	fd := -1
 	if plan.Paused {
 		var err error
-		if fd, err = m.boot(sync); err != nil {
+		if fd, err = m.boot(sync); errors.Is(err, errCreateGaveUp) {
+			m.log.Debug("monitor: VMM stopped", "error", err)
+			return ExitSetup
+		} else if err != nil {
 			m.log.Error("monitor: launch VMM", "error", err)
 			SendReady(sync, Ready{Error: err.Error()}, -1)
 			return ExitSetup
@@ -81,7 +84,8 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 	}
 	m.vm = vm
 	timeout := time.Duration(m.plan.BootTimeout) * time.Second
-	if m.qmp, err = qemu.Connect(m.host.control, timeout); err == nil && m.plan.Preconfig {
+	m.qmp, err = qemu.Connect(m.host.control, timeout)
+	if err == nil && m.plan.Preconfig {
 		if err = awaitFilesReady(sync); err == nil {
 			err = m.qmp.Execute("x-exit-preconfig", timeout)
 		}
@@ -89,6 +93,9 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 	if err != nil {
 		m.vm.kill()
 		<-m.vm.done
+		if errors.Is(err, errCreateGaveUp) {
+			return -1, err
+		}
 		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
 	}
 	m.log.Debug("monitor: VMM ready", "running", m.plan.Running)

@@ -56,8 +56,9 @@ const (
 )
 
 // maxMessage bounds a message on the sync socket (SOCK_SEQPACKET: one read
-// is one message, cut at the buffer's size); the socket's buffer is smaller.
-const maxMessage = 1 << 20
+// is one message, cut at the buffer's size), which the socket's default
+// send buffer (wmem_default, 208 KiB) bounds already.
+const maxMessage = 256 << 10
 
 // SendPlan sends p to the monitor as one message.
 func SendPlan(sock *os.File, p Plan) error {
@@ -96,13 +97,16 @@ func SendFilesReady(sock *os.File) error {
 	return nil
 }
 
+// errCreateGaveUp: create failed writing the boot files, and says why.
+var errCreateGaveUp = errors.New("create gave up before the boot files were written")
+
 // awaitFilesReady waits for create's FilesReady message.
 func awaitFilesReady(sock *os.File) error {
 	buf := make([]byte, len(filesReady)+1)
 	n, err := sock.Read(buf)
 	switch {
 	case errors.Is(err, io.EOF):
-		return errors.New("create gave up before the boot files were written")
+		return errCreateGaveUp
 	case err != nil:
 		return fmt.Errorf("wait for the boot files: %w", err)
 	case string(buf[:n]) != filesReady:

@@ -1,6 +1,8 @@
 package monitor
 
 import (
+	"errors"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -44,7 +46,15 @@ func TestPlanThenFilesReady(t *testing.T) {
 	}
 }
 
-// A create that gives up closes the socket: the monitor's wait ends.
+// A create that gives up closes the socket: the monitor's waits end.
+func TestCreateGivesUp(t *testing.T) {
+	create, mon := seqpacketPair(t)
+	create.Close()
+	if _, err := readPlan(mon); !errors.Is(err, io.EOF) {
+		t.Fatalf("readPlan: %v, want EOF", err)
+	}
+}
+
 func TestFilesReadyWhenCreateGivesUp(t *testing.T) {
 	create, mon := seqpacketPair(t)
 	create.Close()
@@ -52,7 +62,9 @@ func TestFilesReadyWhenCreateGivesUp(t *testing.T) {
 		t.Fatalf("got %v, want create gave up", err)
 	}
 	create, mon = seqpacketPair(t)
-	create.WriteString("go")
+	if _, err := create.WriteString("go"); err != nil {
+		t.Fatal(err)
+	}
 	if err := awaitFilesReady(mon); err == nil || !strings.Contains(err.Error(), `create sent "go"`) {
 		t.Fatalf("got %v, want the wrong message named", err)
 	}

@@ -93,7 +93,7 @@ type Caps struct {
 	Cmdline bool // passes a kernel command line
 	RNG     bool // gives the guest an entropy device
 	// Preconfig: starts before its boot files are complete and creates the
-	// machine when told over ControlFD
+	// machine when told over ControlFD.
 	Preconfig bool
 }
 
