@@ -157,33 +157,41 @@ func drain(f *os.File) {
 
 // lifecycle times a running VM's life in ukrun's hands: runtime is ukrun's
 // own time, from invoking create until the VMM is exec'd (the monitor logs
-// it) plus start; createStart is the wall time of create and start, QEMU's
-// own start included; teardown is kill + delete until all is gone.
-func (b *bench) lifecycle(id string) (runtime, createStart, teardown time.Duration, err error) {
+// it) plus start; withFiles ends create's part when the initrd is written
+// too, which QEMU, started before, waits for; createStart is the wall time
+// of create and start, QEMU's own start included; teardown is kill +
+// delete until all is gone.
+func (b *bench) lifecycle(id string) (runtime, withFiles, createStart, teardown time.Duration, err error) {
 	log := filepath.Join(b.root, "..", id+".log")
 	defer os.Remove(log)
 	t0 := time.Now()
 	if err := runQuiet(b.ukrun("--debug", "--log", log, "--log-format", "json", "create", "--bundle", b.bundle, id)); err != nil {
-		return 0, 0, 0, fmt.Errorf("create: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("create: %w", err)
 	}
 	t1 := time.Now()
 	if err := runQuiet(b.ukrun("start", id)); err != nil {
-		return 0, 0, 0, fmt.Errorf("start: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("start: %w", err)
 	}
 	createStart = time.Since(t0)
 	launched, err := logTime(log, "monitor: VMM launched")
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, 0, err
 	}
-	runtime = launched.Sub(t0) + (createStart - t1.Sub(t0))
+	written, err := logTime(log, "create: boot files written")
+	if err != nil {
+		return 0, 0, 0, 0, err
+	}
+	start := createStart - t1.Sub(t0)
+	runtime = launched.Sub(t0) + start
+	withFiles = max(launched.Sub(t0), written.Sub(t0)) + start
 	t2 := time.Now()
 	if err := runQuiet(b.ukrun("kill", id, "KILL")); err != nil {
-		return 0, 0, 0, fmt.Errorf("kill: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("kill: %w", err)
 	}
 	if err := runQuiet(b.ukrun("delete", "--force", id)); err != nil {
-		return 0, 0, 0, fmt.Errorf("delete: %w", err)
+		return 0, 0, 0, 0, fmt.Errorf("delete: %w", err)
 	}
-	return runtime, createStart, time.Since(t2), nil
+	return runtime, withFiles, createStart, time.Since(t2), nil
 }
 
 // logTime returns the time of the first JSON log line with message msg.
