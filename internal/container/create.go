@@ -352,6 +352,11 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 	}
 	var sendErr error
 	if plan.Preconfig {
+		// Written once QEMU runs, which reads them only after its own
+		// start (about 20 ms): until then the two would share the cores.
+		if err := awaitLaunched(sync); err != nil {
+			return err
+		}
 		if err := r.writeFiles(files, req); err != nil {
 			// A monitor still waiting for QMP gives up within the boot
 			// timeout, then stops the VMM.
@@ -394,6 +399,23 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 		return err
 	}
 	return writePidFile(req.opts.PidFile, mon.Process.Pid)
+}
+
+// awaitLaunched reads the monitor's first answer to a Preconfig plan.
+func awaitLaunched(sync *os.File) error {
+	ready, pidfd, err := monitor.RecvReady(sync)
+	if pidfd >= 0 {
+		unix.Close(pidfd)
+	}
+	switch {
+	case err != nil:
+		return fmt.Errorf("launch VM: %w", err)
+	case ready.Error != "":
+		return fmt.Errorf("launch VM: %s", ready.Error)
+	case !ready.Launched:
+		return errors.New("launch VM: the monitor answered before the VMM was launched")
+	}
+	return nil
 }
 
 // writeFiles writes the VM's boot files.

@@ -74,17 +74,24 @@ func Main(log *slog.Logger) int {
 	return m.run()
 }
 
-// boot launches the VMM paused and opens its control channel; a preconfig
-// VMM creates its machine once create says on sync that its boot files are
-// written. It returns the VMM's pidfd.
+// boot launches the VMM paused and opens its control channel. Create hears
+// on sync that a preconfig VMM is launched, writes its boot files and says
+// so; then the VMM creates its machine. It returns the VMM's pidfd.
 func (m *monitor) boot(sync *os.File) (int, error) {
 	vm, err := m.launch()
 	if err != nil {
 		return -1, err
 	}
 	m.vm = vm
+	if m.plan.Preconfig {
+		if err = SendReady(sync, Ready{Launched: true}, -1); err != nil {
+			err = errCreateGaveUp
+		}
+	}
 	timeout := time.Duration(m.plan.BootTimeout) * time.Second
-	m.qmp, err = qemu.Connect(m.host.control, timeout)
+	if err == nil {
+		m.qmp, err = qemu.Connect(m.host.control, timeout)
+	}
 	if err == nil && m.plan.Preconfig {
 		if err = awaitFilesReady(sync); err == nil {
 			err = m.qmp.Execute("x-exit-preconfig", timeout)

@@ -116,9 +116,12 @@ func awaitFilesReady(sock *os.File) error {
 }
 
 // Ready is the monitor's answer to create: empty Error means the VMM runs
-// paused, and its pidfd travels with the message.
+// paused, and its pidfd travels with the message. With Preconfig, an
+// answer with Launched comes first: the VMM is exec'd and waits for its
+// boot files.
 type Ready struct {
-	Error string `json:"error,omitempty"`
+	Error    string `json:"error,omitempty"`
+	Launched bool   `json:"launched,omitempty"`
 }
 
 // SendReady writes r on the sync socket, with fd attached when fd >= 0.
