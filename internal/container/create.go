@@ -418,12 +418,13 @@ func awaitLaunched(sync *os.File) error {
 	return nil
 }
 
-// writeFiles writes the VM's boot files.
+// writeFiles writes the VM's boot files (a big image's take a while).
 func (r *Runtime) writeFiles(files func() error, req *vmRequest) error {
+	t := time.Now()
 	if err := files(); err != nil {
 		return err
 	}
-	r.Log.Debug("create: boot files written", "id", req.opts.ID)
+	r.Log.Info("create: boot files written", "id", req.opts.ID, "ms", time.Since(t).Milliseconds())
 	return nil
 }
 

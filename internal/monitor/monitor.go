@@ -138,7 +138,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.log.Debug("monitor: VMM launched")
+	m.log.Info("monitor: VMM launched", "pid", vm.pid)
 	if m.plan.Channels {
 		// From launch on: a VM that runs from create asks the time
 		// before start.

@@ -165,7 +165,8 @@ func (b *bench) lifecycle(id string) (runtime, withFiles, createStart, teardown 
 	log := filepath.Join(b.root, "..", id+".log")
 	defer os.Remove(log)
 	t0 := time.Now()
-	if err := runQuiet(b.ukrun("--debug", "--log", log, "--log-format", "json", "create", "--bundle", b.bundle, id)); err != nil {
+	// Info level, as containerd runs it: both times are info lines.
+	if err := runQuiet(b.ukrun("--log", log, "--log-format", "json", "create", "--bundle", b.bundle, id)); err != nil {
 		return 0, 0, 0, 0, fmt.Errorf("create: %w", err)
 	}
 	t1 := time.Now()
