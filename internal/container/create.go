@@ -369,12 +369,9 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 			unix.Shutdown(int(sync.Fd()), unix.SHUT_WR)
 		}
 	}
-	ready, pidfd, err := monitor.RecvReady(sync)
+	_, pidfd, err := monitor.RecvReady(sync)
 	if pidfd >= 0 {
 		defer unix.Close(pidfd)
-	}
-	if err == nil && ready.Error != "" {
-		err = errors.New(ready.Error)
 	}
 	if err == nil {
 		err = sendErr
@@ -410,8 +407,6 @@ func awaitLaunched(sync *os.File) error {
 	switch {
 	case err != nil:
 		return fmt.Errorf("launch VM: %w", err)
-	case ready.Error != "":
-		return fmt.Errorf("launch VM: %s", ready.Error)
 	case !ready.Launched:
 		return errors.New("launch VM: the monitor answered before the VMM was launched")
 	}

@@ -137,7 +137,8 @@ func SendReady(sock *os.File, r Ready, fd int) error {
 	return nil
 }
 
-// RecvReady reads the monitor's answer and the VMM pidfd, if any.
+// RecvReady reads the monitor's answer and the VMM pidfd, if any; an
+// answer with Error is returned as that error.
 func RecvReady(sock *os.File) (Ready, int, error) {
 	buf := make([]byte, 64<<10)
 	oob := make([]byte, unix.CmsgSpace(4))
@@ -157,6 +158,9 @@ func RecvReady(sock *os.File) (Ready, int, error) {
 	var r Ready
 	if err := json.Unmarshal(buf[:n], &r); err != nil {
 		return Ready{}, fd, fmt.Errorf("parse monitor answer: %w", err)
+	}
+	if r.Error != "" {
+		return r, fd, errors.New(r.Error)
 	}
 	return r, fd, nil
 }
