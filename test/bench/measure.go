@@ -84,8 +84,9 @@ func (b *bench) rawArgv(work string) ([]string, string, error) {
 }
 
 // rawFirstOutput runs QEMU with ukrun's argv, unpaused and without the
-// wait for its initrd (-preconfig), on the bench's copy of the initrd, holding the five sockets as ukrun would, and times
-// the app's first byte on the stdout port.
+// wait for its initrd (-preconfig), on the bench's copy of the initrd,
+// holding the five sockets as ukrun would, and times the app's first byte
+// on the stdout port.
 func rawFirstOutput(argv []string, initrd string) (time.Duration, error) {
 	a := make([]string, 0, len(argv))
 	for i := 0; i < len(argv); i++ {
