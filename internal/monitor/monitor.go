@@ -33,6 +33,8 @@ type monitor struct {
 	qmp      *qemu.QMP
 	ctl      net.Conn
 	host     hostEnds
+	vmmEnds  []*os.File // the VMM's ends, until it is launched
+	pairsErr error
 	code     chan int // the app's exit code, from the control port
 	// forwarded is the last signal passed to a VMM without channels.
 	forwarded unix.Signal
@@ -42,6 +44,8 @@ type monitor struct {
 func Main(log *slog.Logger) int {
 	sync := os.NewFile(FDSync, "sync")
 	l := newLauncher()
+	// Made while create plans, not after.
+	host, vmmEnds, pairsErr := newPairs()
 	plan, err := readPlan(sync)
 	if errors.Is(err, io.EOF) {
 		log.Debug("monitor: create gave up before sending a plan")
@@ -50,7 +54,8 @@ func Main(log *slog.Logger) int {
 		log.Error("monitor: read plan", "error", err)
 		return ExitSetup
 	}
-	m := &monitor{plan: plan, launcher: l, log: log.With("id", plan.ID), code: make(chan int, 1)}
+	m := &monitor{plan: plan, launcher: l, log: log.With("id", plan.ID), code: make(chan int, 1),
+		host: host, vmmEnds: vmmEnds, pairsErr: pairsErr}
 	fd := -1
 	if plan.Paused {
 		var err error
@@ -113,11 +118,11 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 // without channels writes its console to the container's stdout and
 // stderr; else they carry the VMM's own messages to vmm.log.
 func (m *monitor) launch() (*vmmProc, error) {
-	h, vmmFiles, err := newPairs()
-	if err != nil {
-		return nil, err
+	if m.pairsErr != nil {
+		return nil, m.pairsErr
 	}
-	m.host, m.ctl = h, h.ctl
+	vmmFiles := m.vmmEnds
+	m.ctl, m.vmmEnds = m.host.ctl, nil
 	stdout, stderr := os.Stdout, os.Stderr
 	if m.plan.Channels {
 		logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
