@@ -9,10 +9,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime"
 
 	"github.com/ukrun/ukrun/internal/logging"
 	"github.com/ukrun/ukrun/internal/monitor"
 )
+
+// The monitor forks its VMM from the main thread: see monitor.Main.
+func init() { runtime.LockOSThread() }
 
 func main() {
 	var o logging.Options

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -40,10 +41,23 @@ type monitor struct {
 	forwarded unix.Signal
 }
 
-// Main runs the monitor; its return value is the process's exit status.
+// Main runs the monitor; its return value is the process's exit status. It
+// must run on the main thread, locked there from the binary's init: the
+// VMM is forked from it (launcher).
 func Main(log *slog.Logger) int {
 	sync := os.NewFile(FDSync, "sync")
-	l := newLauncher()
+	runtime.LockOSThread()
+	if !onMainThread() {
+		log.Error("monitor: Main must run on the main thread (lock it in init)")
+		return ExitSetup
+	}
+	l := make(launcher)
+	go func() {
+		// os/exec's one-time pidfd probe runs now, not at launch.
+		if p, err := os.FindProcess(os.Getpid()); err == nil {
+			p.Release()
+		}
+	}()
 	// Made while create plans, not after.
 	host, vmmEnds, pairsErr := newPairs()
 	plan, err := readPlan(sync)

@@ -52,6 +52,8 @@ func (m *monitor) run() int {
 			m.cleanNetwork()
 			m.log.Error("monitor: VMM exited before start", "status", st.String())
 			return exitCode(0, false, st)
+		case start := <-m.launcher:
+			start() // a VMM launched at start, from this thread
 		}
 	}
 

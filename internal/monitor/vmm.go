@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"runtime"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -18,42 +17,17 @@ type vmmProc struct {
 	done  chan *os.ProcessState // receives once, when the VMM has exited
 }
 
-// launcher starts the VMM from a goroutine that keeps its OS thread locked
-// for the VMM's whole life: PDEATHSIG fires when the forking thread exits,
-// so the VMM dies with the monitor and never before. It is made while the
-// monitor waits for its plan, so that the thread and os/exec's one-time
-// pidfd probe (a throwaway child) are ready when the plan comes. It
-// launches one VMM.
-type launcher chan launchReq
+// launcher starts the VMM from the monitor's main thread, which lives as
+// long as the monitor: PDEATHSIG fires when the forking thread exits, so
+// the VMM dies with the monitor and never before. Main runs there (locked
+// by ukrun-monitor's init) and starts a VMM itself; another goroutine asks
+// the main goroutine's loop, which serves the channel.
+type launcher chan func()
 
-type launchReq struct {
-	cmd     *exec.Cmd
-	v       *vmmProc
-	started chan error
-}
+// onMainThread tells whether the caller runs on the process's first thread.
+func onMainThread() bool { return unix.Gettid() == unix.Getpid() }
 
-func newLauncher() launcher {
-	l := make(launcher)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread ends with the goroutine
-		if p, err := os.FindProcess(os.Getpid()); err == nil {
-			p.Release() // the probe ran: no first-use cost at launch
-		}
-		r := <-l
-		if err := r.cmd.Start(); err != nil {
-			r.started <- fmt.Errorf("start %s: %w", r.cmd.Path, err)
-			return
-		}
-		r.v.pid = r.cmd.Process.Pid
-		r.started <- nil
-		r.cmd.Wait()
-		r.v.done <- r.cmd.ProcessState
-	}()
-	return l
-}
-
-// launch starts the VMM with files as its fds 3 and up. A second call
-// blocks for good: a monitor launches one VMM.
+// launch starts the VMM with files as its fds 3 and up.
 func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
 	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
 	cmd := &exec.Cmd{
@@ -67,11 +41,22 @@ func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.Fil
 			PidFD:     &v.pidfd,
 		},
 	}
-	started := make(chan error, 1)
-	l <- launchReq{cmd: cmd, v: v, started: started}
-	if err := <-started; err != nil {
-		return nil, err
+	var err error
+	if onMainThread() {
+		err = cmd.Start()
+	} else {
+		started := make(chan error, 1)
+		l <- func() { started <- cmd.Start() }
+		err = <-started
 	}
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
+	}
+	v.pid = cmd.Process.Pid
+	go func() {
+		cmd.Wait()
+		v.done <- cmd.ProcessState
+	}()
 	return v, nil
 }
 
