@@ -69,9 +69,8 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
 		return nil, err
 	}
 	st := &state.State{
-		ID: o.ID, Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations,
-		Created: time.Now().UTC(), Status: state.Creating, VM: req.vm, Config: r.Config, Hooks: spec.Hooks,
-		NoProcess: req.noProcess,
+		Head:   state.Head{ID: o.ID, Status: state.Creating, Config: r.Config, Hooks: spec.Hooks, NoProcess: req.noProcess},
+		Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations, Created: time.Now().UTC(), VM: req.vm,
 	}
 	mon, err := r.build(c, st, req)
 	if err != nil {

@@ -16,23 +16,39 @@ import (
 )
 
 // Start lets a created container's VM run. It returns once the VMM has
-// resumed the guest, or with the monitor's error.
+// resumed the guest, or with the monitor's error. It reads the head of the
+// state (state.LoadHead), and the rest only for hooks, for a VMM exec'd at
+// start and to record a fifo that will not go.
 func (r *Runtime) Start(id string) error {
-	c, st, err := r.open(id)
+	c, err := state.Open(r.Root, id)
 	if err != nil {
 		return err
 	}
 	defer c.Unlock()
-	if s := st.Derive(); s != state.Created {
+	h, err := c.LoadHead()
+	if err != nil {
+		return err
+	}
+	var st *state.State
+	full := func() (*state.State, error) {
+		if st == nil {
+			st, err = c.Load()
+		}
+		return st, err
+	}
+	if s := h.Derive(); s != state.Created {
 		return fmt.Errorf("cannot start container %s: it is %s, not created", id, s)
 	}
-	if st.NoProcess {
+	if h.NoProcess {
 		return fmt.Errorf("cannot start container %s: its config.json has no process", id)
 	}
-	if st.Hooks != nil {
+	if h.Hooks != nil {
+		if _, err := full(); err != nil {
+			return err
+		}
 		// startContainer hooks cannot run inside the guest: they run here,
 		// before the VM is resumed.
-		if err := hooks.Run("startContainer", st.Hooks.StartContainer, ociState(st)); err != nil {
+		if err := hooks.Run("startContainer", h.Hooks.StartContainer, ociState(st)); err != nil {
 			return err
 		}
 	}
@@ -42,66 +58,73 @@ func (r *Runtime) Start(id string) error {
 		return fmt.Errorf("open start fifo: %w", err)
 	}
 	defer fifo.Close()
-	answer, err := readAnswer(fifo, st, time.Duration(st.Config.BootTimeout)*time.Second)
+	answer, err := readAnswer(fifo, h.Monitor, time.Duration(h.Config.BootTimeout)*time.Second)
 	if err != nil {
 		return fmt.Errorf("start container %s: %w", id, err)
 	}
 	if answer != "ok" && !strings.HasPrefix(answer, "ok ") {
 		return fmt.Errorf("start container %s: %s", id, strings.TrimPrefix(answer, "error "))
 	}
-	launched, err := r.findLaunchedVMM(st, answer)
+	vmm, launched, err := r.findLaunchedVMM(h, answer)
 	if err != nil {
 		return fmt.Errorf("start container %s: %w", id, err)
 	}
 	// With the fifo gone the container reads as running (state.Load). A
 	// VMM exec'd at start is saved first; a fifo that will not go leaves
 	// the state file to say it.
-	st.Status = state.Running
 	if launched {
+		if _, err := full(); err != nil {
+			return err
+		}
+		st.VMM, st.Status = vmm, state.Running
 		if err := c.Save(st); err != nil {
 			return err
 		}
 	}
 	if err := os.Remove(c.Path(state.StartFifo)); err != nil && !launched {
+		if _, lerr := full(); lerr != nil {
+			return fmt.Errorf("start container %s: %w", id, errors.Join(err, lerr))
+		}
+		st.Status = state.Running
 		if serr := c.Save(st); serr != nil {
 			return fmt.Errorf("start container %s: %w", id, errors.Join(err, serr))
 		}
 	}
-	if st.Hooks != nil {
-		if err := hooks.Run("poststart", st.Hooks.Poststart, ociState(st)); err != nil {
+	if h.Hooks != nil {
+		st.Status = state.Running
+		if err := hooks.Run("poststart", h.Hooks.Poststart, ociState(st)); err != nil {
 			r.Log.Warn("poststart hook failed", "id", id, "error", err)
 		}
 	}
 	return nil
 }
 
-// findLaunchedVMM records in st a VMM the monitor exec'd at start, and
-// tells whether it did: the answer "ok <pid>" gives its pid in the
-// container's PID namespace, and it is the monitor's child with that pid.
-// One that has exited already is not an error: the container has stopped,
-// and nothing is recorded to signal.
-func (r *Runtime) findLaunchedVMM(st *state.State, answer string) (bool, error) {
-	if st.VMM.Pid > 0 {
+// findLaunchedVMM returns a VMM the monitor exec'd at start, and whether
+// it did: the answer "ok <pid>" gives its pid in the container's PID
+// namespace, and it is the monitor's child with that pid. One that has
+// exited already is not an error: the container has stopped, and nothing
+// is returned to signal.
+func (r *Runtime) findLaunchedVMM(h *state.Head, answer string) (proc.Ident, bool, error) {
+	if h.VMM.Pid > 0 {
 		if answer != "ok" {
-			return false, fmt.Errorf("monitor answered %q for a VMM launched at create", answer)
+			return proc.Ident{}, false, fmt.Errorf("monitor answered %q for a VMM launched at create", answer)
 		}
-		return false, nil
+		return proc.Ident{}, false, nil
 	}
 	nsPid, err := strconv.Atoi(strings.TrimPrefix(answer, "ok "))
 	if err != nil || nsPid <= 0 {
-		return false, fmt.Errorf("monitor answered %q, want the VMM's pid", answer)
+		return proc.Ident{}, false, fmt.Errorf("monitor answered %q, want the VMM's pid", answer)
 	}
-	vmm, err := proc.ChildOf(st.Monitor, nsPid)
+	vmm, err := proc.ChildOf(h.Monitor, nsPid)
 	if errors.Is(err, proc.ErrGone) {
-		r.Log.Info("start: the VMM exited at once", "id", st.ID, "error", err)
-		return true, nil
+		r.Log.Info("start: the VMM exited at once", "id", h.ID, "error", err)
+		return proc.Ident{}, true, nil
 	}
-	st.VMM = vmm
-	return true, err
+	return vmm, true, err
 }
 
 // readAnswer reads the monitor's one-line answer from the start fifo.
-func readAnswer(fifo *os.File, st *state.State, timeout time.Duration) (string, error) {
+func readAnswer(fifo *os.File, monitor proc.Ident, timeout time.Duration) (string, error) {
 	var buf []byte
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -121,7 +144,7 @@ func readAnswer(fifo *os.File, st *state.State, timeout time.Duration) (string, 
 			}
 			continue
 		}
-		if !st.Monitor.Alive() {
+		if !monitor.Alive() {
 			return "", errors.New("monitor exited before start")
 		}
 	}

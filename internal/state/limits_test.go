@@ -12,7 +12,7 @@ import (
 // of, so a state file written before reads the same.
 func TestLimitsKeepTheSpecKeys(t *testing.T) {
 	limit, quota := int64(512<<20), int64(50000)
-	old, _ := json.Marshal(State{ID: "a"})
+	old, _ := json.Marshal(State{Head: Head{ID: "a"}})
 	old = []byte(strings.Replace(string(old), `"id":"a"`,
 		`"id":"a","limits":`+mustJSON(t, specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}, CPU: &specs.LinuxCPU{Quota: &quota}}), 1))
 	var st State

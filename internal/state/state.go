@@ -40,21 +40,29 @@ const (
 
 // State is what ukrun knows about one VM container, saved as state.json.
 type State struct {
-	ID          string            `json:"id"`
+	Head
 	Bundle      string            `json:"bundle"`
 	Rootfs      string            `json:"rootfs"`
 	Annotations map[string]string `json:"annotations,omitempty"`
 	Created     time.Time         `json:"created"`
-	Status      string            `json:"status"` // last recorded: creating, created, running or paused (Load and Derive tell the truth)
-	Monitor     proc.Ident        `json:"monitor"`
-	VMM         proc.Ident        `json:"vmm"`
 	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
 	VM          *oci.VM           `json:"vm"`
-	Config      config.Config     `json:"config"` // the host config in force at create
-	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
-	NoProcess   bool              `json:"no_process,omitempty"` // created without a process: start fails
-	Limits      *Limits           `json:"limits,omitempty"`     // memory and cpu last set by update
+	Limits      *Limits           `json:"limits,omitempty"` // memory and cpu last set by update
 	Resources   []Resource        `json:"resources,omitempty"`
+}
+
+// Head is the part of State that start needs to let a VM run, the first
+// fields of state.json. It is read alone (LoadHead) because the first
+// decode of a type in each command builds encoding/json's codecs for every
+// type it can reach: 0.13 ms for Head, 0.29 ms for State.
+type Head struct {
+	ID        string        `json:"id"`
+	Status    string        `json:"status"` // last recorded: creating, created, running or paused (Load and Derive tell the truth)
+	Monitor   proc.Ident    `json:"monitor"`
+	VMM       proc.Ident    `json:"vmm"`
+	Config    config.Config `json:"config"` // the host config in force at create
+	Hooks     *specs.Hooks  `json:"hooks,omitempty"`
+	NoProcess bool          `json:"no_process,omitempty"` // created without a process: start fails
 }
 
 // Limits are what update records: the memory and CPU parts of
@@ -68,7 +76,7 @@ type Limits struct {
 
 // Derive returns the true status: a dead monitor means stopped, whatever
 // was recorded.
-func (s *State) Derive() string {
+func (s *Head) Derive() string {
 	if s.Status == Stopped || !s.Monitor.Alive() {
 		return Stopped
 	}
@@ -89,20 +97,37 @@ func (c *Container) Save(s *State) error {
 // running: start removes the fifo once the monitor has let the VM run, as
 // runc tells created from running by its exec fifo.
 func (c *Container) Load() (*State, error) {
-	b, err := os.ReadFile(filepath.Join(c.Dir, StateFile))
-	if err != nil {
-		return nil, fmt.Errorf("read state of %s: %w", c.ID, err)
-	}
 	var s State
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("parse state of %s: %w", c.ID, err)
-	}
-	if s.Status == Created {
-		if _, err := os.Lstat(c.Path(StartFifo)); errors.Is(err, fs.ErrNotExist) {
-			s.Status = Running
-		}
+	if err := c.load(&s, &s.Head); err != nil {
+		return nil, err
 	}
 	return &s, nil
+}
+
+// LoadHead reads the head of state.json, as Load does.
+func (c *Container) LoadHead() (*Head, error) {
+	var h Head
+	if err := c.load(&h, &h); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// load decodes state.json into v, whose head is h.
+func (c *Container) load(v any, h *Head) error {
+	b, err := os.ReadFile(filepath.Join(c.Dir, StateFile))
+	if err != nil {
+		return fmt.Errorf("read state of %s: %w", c.ID, err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("parse state of %s: %w", c.ID, err)
+	}
+	if h.Status == Created {
+		if _, err := os.Lstat(c.Path(StartFifo)); errors.Is(err, fs.ErrNotExist) {
+			h.Status = Running
+		}
+	}
+	return nil
 }
 
 // ErrNotExist is returned for an id with no directory under the root.

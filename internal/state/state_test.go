@@ -42,7 +42,7 @@ func TestDerive(t *testing.T) {
 		{Running, stale, Stopped}, // a recycled pid is not our monitor
 		{Creating, proc.Ident{}, Stopped},
 	} {
-		s := &State{Status: tc.recorded, Monitor: tc.monitor}
+		s := &State{Head: Head{Status: tc.recorded, Monitor: tc.monitor}}
 		if got := s.Derive(); got != tc.want {
 			t.Errorf("Derive(%s, %+v) = %s, want %s", tc.recorded, tc.monitor, got, tc.want)
 		}
@@ -58,7 +58,7 @@ func TestCreateOpenRemove(t *testing.T) {
 	if _, err := Create(root, "c1"); !errors.Is(err, ErrExist) {
 		t.Fatalf("second Create: %v", err)
 	}
-	if err := c.Save(&State{ID: "c1", Status: Created}); err != nil {
+	if err := c.Save(&State{Head: Head{ID: "c1", Status: Created}}); err != nil {
 		t.Fatal(err)
 	}
 	c.Unlock()
@@ -73,10 +73,16 @@ func TestCreateOpenRemove(t *testing.T) {
 	if err != nil || s.ID != "c1" || s.Status != Created {
 		t.Fatalf("Load = %+v, %v", s, err)
 	}
+	if h, err := c.LoadHead(); err != nil || h.ID != "c1" || h.Status != Created {
+		t.Fatalf("LoadHead = %+v, %v", h, err)
+	}
 	// start removes the fifo once the VM runs.
 	os.Remove(c.Path(StartFifo))
 	if s, err := c.Load(); err != nil || s.Status != Running {
 		t.Fatalf("Load without the start fifo = %+v, %v", s, err)
+	}
+	if h, err := c.LoadHead(); err != nil || h.Status != Running {
+		t.Fatalf("LoadHead without the start fifo = %+v, %v", h, err)
 	}
 	if err := c.Remove(); err != nil {
 		t.Fatal(err)
