@@ -17,8 +17,9 @@ import (
 
 // Start lets a created container's VM run. It returns once the VMM has
 // resumed the guest, or with the monitor's error. It reads the head of the
-// state (state.LoadHead), and the rest only for hooks, for a VMM exec'd at
-// start and to record a fifo that will not go.
+// state (state.LoadHead); the rest before the VM is touched when hooks
+// need it or a VMM is exec'd at start, else only to record a fifo that
+// will not go.
 func (r *Runtime) Start(id string) error {
 	c, err := state.Open(r.Root, id)
 	if err != nil {
@@ -30,11 +31,18 @@ func (r *Runtime) Start(id string) error {
 		return err
 	}
 	var st *state.State
-	full := func() (*state.State, error) {
-		if st == nil {
-			st, err = c.Load()
+	load := func() error {
+		if st != nil {
+			return nil
 		}
-		return st, err
+		s, err := c.Load()
+		st = s
+		return err
+	}
+	if h.Hooks != nil || h.VMM.Pid == 0 {
+		if err := load(); err != nil {
+			return err
+		}
 	}
 	if s := h.Derive(); s != state.Created {
 		return fmt.Errorf("cannot start container %s: it is %s, not created", id, s)
@@ -43,9 +51,6 @@ func (r *Runtime) Start(id string) error {
 		return fmt.Errorf("cannot start container %s: its config.json has no process", id)
 	}
 	if h.Hooks != nil {
-		if _, err := full(); err != nil {
-			return err
-		}
 		// startContainer hooks cannot run inside the guest: they run here,
 		// before the VM is resumed.
 		if err := hooks.Run("startContainer", h.Hooks.StartContainer, ociState(st)); err != nil {
@@ -73,16 +78,13 @@ func (r *Runtime) Start(id string) error {
 	// VMM exec'd at start is saved first; a fifo that will not go leaves
 	// the state file to say it.
 	if launched {
-		if _, err := full(); err != nil {
-			return err
-		}
 		st.VMM, st.Status = vmm, state.Running
 		if err := c.Save(st); err != nil {
 			return err
 		}
 	}
 	if err := os.Remove(c.Path(state.StartFifo)); err != nil && !launched {
-		if _, lerr := full(); lerr != nil {
+		if lerr := load(); lerr != nil {
 			return fmt.Errorf("start container %s: %w", id, errors.Join(err, lerr))
 		}
 		st.Status = state.Running

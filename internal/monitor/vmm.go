@@ -27,7 +27,8 @@ type launcher chan func()
 // onMainThread tells whether the caller runs on the process's first thread.
 func onMainThread() bool { return unix.Gettid() == unix.Getpid() }
 
-// launch starts the VMM with files as its fds 3 and up.
+// launch starts the VMM with files as its fds 3 and up. A monitor calls
+// it once: from a goroutine other than main's, it waits for the loop.
 func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
 	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
 	cmd := &exec.Cmd{
