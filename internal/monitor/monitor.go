@@ -45,12 +45,12 @@ type monitor struct {
 // must run on the main thread, locked there from the binary's init: the
 // VMM is forked from it (launcher).
 func Main(log *slog.Logger) int {
-	sync := os.NewFile(FDSync, "sync")
 	runtime.LockOSThread()
 	if !onMainThread() {
 		log.Error("monitor: Main must run on the main thread (lock it in init)")
 		return ExitSetup
 	}
+	sync := os.NewFile(FDSync, "sync")
 	l := make(launcher)
 	go func() {
 		// os/exec's one-time pidfd probe runs now, not at launch.
