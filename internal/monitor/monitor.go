@@ -137,6 +137,8 @@ func (m *monitor) launch() (*vmmProc, error) {
 	}
 	vmmFiles := m.vmmEnds
 	m.ctl, m.vmmEnds = m.host.ctl, nil
+	// The VMM holds its own copies; these close on every path.
+	defer func() { closeAll(vmmFiles) }()
 	stdout, stderr := os.Stdout, os.Stderr
 	if m.plan.Channels {
 		logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -151,9 +153,6 @@ func (m *monitor) launch() (*vmmProc, error) {
 		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
 	}
 	vm, err := m.launcher.launch(m.plan.VMM, vmmFiles, stdout, stderr)
-	for _, f := range vmmFiles {
-		f.Close()
-	}
 	if err != nil {
 		return nil, err
 	}

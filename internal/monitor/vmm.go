@@ -78,24 +78,40 @@ type hostEnds struct {
 }
 
 // newPairs makes one socketpair per VMM channel and returns the host ends
-// and the VMM's ends, in the order of the FD* constants.
+// and the VMM's ends, in the order of the FD* constants. On error it
+// closes what it made.
 func newPairs() (hostEnds, []*os.File, error) {
 	var h hostEnds
 	hosts := []*net.Conn{&h.control, &h.ctl, &h.stdin, &h.stdout, &h.stderr}
 	var vmmFiles []*os.File
+	fail := func(err error) (hostEnds, []*os.File, error) {
+		for _, c := range hosts {
+			if *c != nil {
+				(*c).Close()
+			}
+		}
+		closeAll(vmmFiles)
+		return hostEnds{}, nil, err
+	}
 	for i, dst := range hosts {
 		fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 		if err != nil {
-			return h, nil, fmt.Errorf("socketpair: %w", err)
+			return fail(fmt.Errorf("socketpair: %w", err))
 		}
+		vmmFiles = append(vmmFiles, os.NewFile(uintptr(fds[1]), fmt.Sprintf("vmm-%d", i)))
 		hf := os.NewFile(uintptr(fds[0]), fmt.Sprintf("host-%d", i))
 		c, err := net.FileConn(hf)
 		hf.Close()
 		if err != nil {
-			return h, nil, fmt.Errorf("socket: %w", err)
+			return fail(fmt.Errorf("socket: %w", err))
 		}
 		*dst = c
-		vmmFiles = append(vmmFiles, os.NewFile(uintptr(fds[1]), fmt.Sprintf("vmm-%d", i)))
 	}
 	return h, vmmFiles, nil
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
