@@ -5,10 +5,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ukrun/ukrun/internal/guest/linux"
 	"github.com/ukrun/ukrun/internal/guest/linux/kernel"
 )
-
-const ownKernel = "/var/lib/ukrun/kernel/vmlinux"
 
 // bootSpeedup runs the same app with the host's Debian kernel and with
 // ukrun's own kernel, interleaved, and returns the median times to the
@@ -18,11 +17,11 @@ func (b *bench) bootSpeedup(work string) (debian, own float64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	if _, err := os.Stat(ownKernel); err != nil {
+	if _, err := os.Stat(linux.OwnKernel); err != nil {
 		return 0, 0, fmt.Errorf("own kernel: %w (make kernel)", err)
 	}
 	cfgs := map[string]string{}
-	for name, k := range map[string]string{"debian": debianKernel, "own": ownKernel} {
+	for name, k := range map[string]string{"debian": debianKernel, "own": linux.OwnKernel} {
 		cfgs[name] = filepath.Join(work, name+".toml")
 		if err := os.WriteFile(cfgs[name], []byte(fmt.Sprintf("kernel = %q\n", k)), 0o644); err != nil {
 			return 0, 0, err
