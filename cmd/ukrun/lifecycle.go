@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
@@ -15,32 +14,33 @@ import (
 )
 
 // create makes a VM container, or hands a bundle that is not a VM to runc.
-// It returns the monitor of a VM container (nil when runc runs it).
-func create(c *cli.Context) (*exec.Cmd, error) {
+// It returns the pid of a VM container's monitor, a child of this process
+// (0 when runc runs it).
+func create(c *cli.Context) (int, error) {
 	id, err := oneID(c)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	if err := state.ValidateID(id); err != nil {
-		return nil, err
+		return 0, err
 	}
 	bundle, err := filepath.Abs(c.String("bundle"))
 	if err != nil {
-		return nil, fmt.Errorf("--bundle: %w", err)
+		return 0, fmt.Errorf("--bundle: %w", err)
 	}
 	spec, err := oci.LoadSpec(bundle)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	annotations := spec.Annotations
 	if rootfs, err := oci.RootfsPath(bundle, spec); err == nil {
 		// An image may carry its annotations in urunc.json.
 		if annotations, err = oci.Effective(spec.Annotations, rootfs); err != nil {
-			return nil, err
+			return 0, err
 		}
 	}
 	if !oci.IsVM(annotations) {
-		return nil, runcCreate(c, id)
+		return 0, runcCreate(c, id)
 	}
 	return rt.Create(container.CreateOpts{
 		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"os/signal"
 
 	"github.com/urfave/cli/v2"
@@ -20,8 +19,8 @@ var runCommand = &cli.Command{
 		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return after start"},
 	),
 	Action: func(c *cli.Context) error {
-		mon, err := create(c)
-		if err != nil || mon == nil {
+		pid, err := create(c)
+		if err != nil || pid == 0 {
 			return err // runc ran it, or create failed
 		}
 		id := c.Args().First()
@@ -32,6 +31,12 @@ var runCommand = &cli.Command{
 		if c.Bool("detach") {
 			return nil
 		}
+		// The monitor is our child, so pid names it until it is reaped.
+		mon, err := os.FindProcess(pid)
+		if err != nil {
+			cleanup(id)
+			return err
+		}
 		code := wait(mon)
 		cleanup(id)
 		return exitCode(code)
@@ -40,22 +45,29 @@ var runCommand = &cli.Command{
 
 // wait forwards this process's signals to the monitor until it exits and
 // returns its exit status as a container exit code.
-func wait(mon *exec.Cmd) int {
+func wait(mon *os.Process) int {
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
 	defer signal.Stop(sigs)
-	done := make(chan error, 1)
-	go func() { done <- mon.Wait() }()
+	type exit struct {
+		ps  *os.ProcessState
+		err error
+	}
+	done := make(chan exit, 1)
+	go func() {
+		ps, err := mon.Wait()
+		done <- exit{ps, err}
+	}()
 	for {
 		select {
 		case s := <-sigs:
-			mon.Process.Signal(s)
-		case err := <-done:
-			if mon.ProcessState == nil {
-				logger.Error("run: wait for monitor", "error", err)
+			mon.Signal(s)
+		case e := <-done:
+			if e.ps == nil {
+				logger.Error("run: wait for monitor", "error", e.err)
 				return 255
 			}
-			return proc.ExitCode(mon.ProcessState)
+			return proc.ExitCode(e.ps)
 		}
 	}
 }

@@ -5,38 +5,37 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
+	"syscall"
 
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 )
 
 // stdio gives the monitor the container's stdio: this process's fds 0-2,
-// or the slave of a new pty whose master goes to --console-socket. The
-// returned closer releases this process's copies.
-func (r *Runtime) stdio(cmd *exec.Cmd, req *vmRequest) (io.Closer, error) {
+// or the slave of a new pty whose master goes to --console-socket, which
+// becomes the monitor's controlling terminal (sys). The returned closer
+// releases this process's copies.
+func (r *Runtime) stdio(sys *syscall.SysProcAttr, req *vmRequest) ([]*os.File, io.Closer, error) {
 	if req.opts.ConsoleSocket == "" {
-		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-		return io.NopCloser(nil), nil
+		return []*os.File{os.Stdin, os.Stdout, os.Stderr}, io.NopCloser(nil), nil
 	}
 	master, slave, err := pty.Open()
 	if err != nil {
-		return nil, fmt.Errorf("open pty: %w", err)
+		return nil, nil, fmt.Errorf("open pty: %w", err)
 	}
 	defer master.Close()
 	// The guest's own pty does the line discipline; this one passes bytes.
 	if err := makeRaw(slave); err != nil {
 		slave.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := sendMaster(req.opts.ConsoleSocket, master, slave.Name()); err != nil {
 		slave.Close()
-		return nil, err
+		return nil, nil, err
 	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr.Setctty = true
-	cmd.SysProcAttr.Ctty = 0
-	return slave, nil
+	sys.Setctty = true
+	sys.Ctty = 0
+	return []*os.File{slave, slave, slave}, slave, nil
 }
 
 func makeRaw(f *os.File) error {

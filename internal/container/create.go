@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -57,16 +56,17 @@ type vmRequest struct {
 }
 
 // Create makes a VM container and leaves its monitor waiting for start. It
-// returns the monitor, a child of this process. On error nothing is left.
-func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
+// returns the monitor's pid: a child of this process, for the caller to
+// reap. On error nothing is left.
+func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
 	r.Log.Debug("create: begin", "id", o.ID)
 	req, err := r.validate(o, spec)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	c, err := state.Create(r.Root, o.ID)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	st := &state.State{
 		Head:   state.Head{ID: o.ID, Status: state.Creating, Config: r.Config, Hooks: spec.Hooks, NoProcess: req.noProcess},
@@ -78,10 +78,11 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*exec.Cmd, error) {
 		if rerr := r.rollback(c, st, mon); rerr != nil {
 			err = fmt.Errorf("%w (rollback: %v)", err, rerr)
 		}
-		return nil, err
+		return 0, err
 	}
+	mon.close()
 	c.Unlock()
-	return mon, nil
+	return mon.pid, nil
 }
 
 // validate checks everything that can be checked before making anything.
@@ -150,8 +151,8 @@ func firstPositive(vs ...int) int {
 // build makes every resource, recording each before it is made, and starts
 // the monitor, all from a thread inside the container's namespaces. The
 // monitor is returned even on error, for rollback.
-func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*exec.Cmd, error) {
-	var mon *exec.Cmd
+func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*monitorProc, error) {
+	var mon *monitorProc
 	err := inNamespaces(req.ns, func() error {
 		nic, err := r.setupNetwork(c, st, req)
 		if err != nil {
@@ -298,49 +299,45 @@ func linuxVMSpec(boot *linux.Boot, caps vmm.Caps, consoleLog string, disks []vmm
 // spawnMonitor starts the monitor (from the calling thread, inside the
 // container's namespaces) in the container's cgroups and records it. It
 // returns the socket on which the monitor waits for its plan.
-func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*exec.Cmd, *os.File, error) {
+func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*monitorProc, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
 	defer theirs.Close()
-	cmd := &exec.Cmd{
-		Path:        req.monitor,
-		Args:        append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir),
-		Env:         []string{"PATH=" + os.Getenv("PATH")},
-		ExtraFiles:  []*os.File{theirs},
-		SysProcAttr: &syscall.SysProcAttr{Setsid: true, Cloneflags: req.ns.clone},
-	}
-	if nic != nil {
-		cmd.ExtraFiles = append(cmd.ExtraFiles, nic.Tap)
-	}
-	stdio, err := r.stdio(cmd, req)
+	sys := &syscall.SysProcAttr{Setsid: true, Cloneflags: req.ns.clone}
+	files, stdio, err := r.stdio(sys, req)
 	if err != nil {
 		ours.Close()
 		return nil, nil, err
 	}
-	err = cmd.Start()
+	files = append(files, theirs)
+	if nic != nil {
+		files = append(files, nic.Tap)
+	}
+	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir)
+	mon, err := forkMonitor(req.monitor, argv, []string{"PATH=" + os.Getenv("PATH")}, files, sys)
 	stdio.Close()
 	if err != nil {
 		ours.Close()
 		return nil, nil, fmt.Errorf("start monitor: %w", err)
 	}
-	if st.Monitor, err = proc.Of(cmd.Process.Pid); err != nil {
+	if st.Monitor, err = proc.Of(mon.pid); err != nil {
 		err = fmt.Errorf("monitor exited at once: %w", err)
 	} else {
-		err = r.joinCgroups(c, st, req.spec, cmd.Process.Pid)
+		err = r.joinCgroups(c, st, req.spec, mon.pid)
 	}
 	if err != nil {
 		ours.Close()
-		return cmd, nil, err
+		return mon, nil, err
 	}
-	return cmd, ours, nil
+	return mon, ours, nil
 }
 
 // launchVM hands the monitor its plan, writes the boot files (files) while
 // a preconfig VMM starts, else before, and records the VMM once it is up.
-func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *exec.Cmd, sync *os.File) error {
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *monitorProc, sync *os.File) error {
 	if !plan.Preconfig {
 		if err := r.writeFiles(files, req); err != nil {
 			return err
@@ -394,7 +391,7 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 	if err := runCreateHooks(st); err != nil {
 		return err
 	}
-	return writePidFile(req.opts.PidFile, mon.Process.Pid)
+	return writePidFile(req.opts.PidFile, mon.pid)
 }
 
 // awaitLaunched reads the monitor's first answer to a Preconfig plan.
@@ -424,18 +421,11 @@ func (r *Runtime) writeFiles(files func() error, req *vmRequest) error {
 
 // awaitMonitor closes the sync socket, on which a monitor that launched a
 // VMM before its files were written waits: it stops the VMM and exits, and
-// is waited for, so that rollback finds the VMM gone. One that takes longer
+// is reaped, so that rollback finds the VMM gone. One that takes longer
 // than timeout is killed.
-func awaitMonitor(mon *exec.Cmd, sync *os.File, timeout time.Duration) {
+func awaitMonitor(mon *monitorProc, sync *os.File, timeout time.Duration) {
 	sync.Close()
-	done := make(chan struct{})
-	go func() { mon.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(timeout):
-		mon.Process.Kill()
-		<-done
-	}
+	mon.stopWithin(timeout)
 }
 
 func (r *Runtime) recordVMM(c *state.Container, st *state.State, pidfd int) error {
@@ -501,16 +491,15 @@ func writePidFile(path string, pid int) error {
 
 // rollback undoes a failed create: stop what runs, undo the record, remove
 // the state dir.
-func (r *Runtime) rollback(c *state.Container, st *state.State, mon *exec.Cmd) error {
+func (r *Runtime) rollback(c *state.Container, st *state.State, mon *monitorProc) error {
 	var errs []error
 	if st.VMM.Pid > 0 {
 		if err := st.VMM.Signal(unix.SIGKILL); err != nil && !errors.Is(err, proc.ErrGone) {
 			errs = append(errs, err)
 		}
 	}
-	if mon != nil && mon.Process != nil {
-		mon.Process.Kill()
-		mon.Wait()
+	if mon != nil && mon.pidfd >= 0 {
+		mon.stop()
 	}
 	// The VMM dies with the monitor; its cgroups empty only once it is gone.
 	if err := st.VMM.Wait(10 * time.Second); err != nil {
