@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -36,6 +37,35 @@ func TestRunExitZero(t *testing.T) {
 	if r.code != 0 || r.stdout != "uid=0 gid=0 cwd=/\n0x9\n" {
 		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
+}
+
+// run passes the signals it gets on to the app, waits for the container to
+// end and exits with the app's code.
+func TestRunForwardsSignals(t *testing.T) {
+	e := newEnv(t)
+	out := tempFile(t)
+	cmd := ukrunCmd(e.root, "run", "--bundle", bundle(t, []string{"trap", "sleep=600"}, nil), "fwd")
+	cmd.Stdout = out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	waitFileContains(t, out.Name(), "trapping\n", 60*time.Second)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run after TERM: %v, want exit 0", err)
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("run did not end within 60s of TERM")
+	}
+	waitFileContains(t, out.Name(), "got TERM\n", time.Second)
 }
 
 // created -> running -> stopped: kill is refused once stopped, delete until stopped,
