@@ -31,12 +31,9 @@ var runCommand = &cli.Command{
 		if c.Bool("detach") {
 			return nil
 		}
-		// The monitor is our child, so pid names it until it is reaped.
-		mon, err := os.FindProcess(pid)
-		if err != nil {
-			cleanup(id)
-			return err
-		}
+		// The monitor is our child, so pid names it until it is reaped; on
+		// Unix FindProcess always succeeds.
+		mon, _ := os.FindProcess(pid)
 		code := wait(mon)
 		cleanup(id)
 		return exitCode(code)

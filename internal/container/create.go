@@ -56,8 +56,9 @@ type vmRequest struct {
 }
 
 // Create makes a VM container and leaves its monitor waiting for start. It
-// returns the monitor's pid: a child of this process, for the caller to
-// reap. On error nothing is left.
+// returns the monitor's pid, a child of this process: one that keeps
+// running reaps it (run); one that exits leaves it to the subreaper. On
+// error nothing is left.
 func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
 	r.Log.Debug("create: begin", "id", o.ID)
 	req, err := r.validate(o, spec)

@@ -61,10 +61,16 @@ func (m *monitorProc) stopWithin(timeout time.Duration) {
 	m.reap()
 }
 
-// reap waits for the monitor's exit and releases its pid and pidfd.
+// reap waits for the monitor's exit and releases its pid and pidfd. A
+// kernel without waitid(P_PIDFD) (before 5.4) is waited on by pid: an
+// unreaped child keeps it.
 func (m *monitorProc) reap() {
 	for {
 		err := unix.Waitid(unix.P_PIDFD, m.pidfd, nil, unix.WEXITED, nil)
+		if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) {
+			var ws unix.WaitStatus
+			_, err = unix.Wait4(m.pid, &ws, 0, nil)
+		}
 		if !errors.Is(err, unix.EINTR) {
 			break
 		}
