@@ -43,26 +43,34 @@ func TestRunExitZero(t *testing.T) {
 // end and exits with the app's code.
 func TestRunForwardsSignals(t *testing.T) {
 	e := newEnv(t)
-	out := tempFile(t)
+	out, errb := tempFile(t), tempFile(t)
 	cmd := ukrunCmd(e.root, "run", "--bundle", bundle(t, []string{"trap", "sleep=600"}, nil), "fwd")
-	cmd.Stdout = out
+	cmd.Stdout, cmd.Stderr = out, errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	// Registered after newEnv's leak check, so it runs first: a test that
+	// fails early does not leave run and its VM behind.
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("run's stderr: %s", readAll(t, errb))
+		}
+	})
 	waitFileContains(t, out.Name(), "trapping\n", 60*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
 	select {
 	case err := <-done:
+		done <- err // for the cleanup
 		if err != nil {
 			t.Fatalf("run after TERM: %v, want exit 0", err)
 		}
 	case <-time.After(60 * time.Second):
-		cmd.Process.Kill()
-		<-done
 		t.Fatal("run did not end within 60s of TERM")
 	}
 	waitFileContains(t, out.Name(), "got TERM\n", time.Second)
