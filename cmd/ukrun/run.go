@@ -5,7 +5,6 @@ import (
 	"os/signal"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
@@ -19,6 +18,12 @@ var runCommand = &cli.Command{
 		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "return after start"},
 	),
 	Action: func(c *cli.Context) error {
+		// A signal from here on is the container's: held while create and
+		// start run (rather than ending this process half-way, leaving
+		// them undone), then forwarded. runc's path forwards its own.
+		sigs := make(chan os.Signal, 16)
+		signal.Notify(sigs, proc.Forwarded...)
+		defer signal.Stop(sigs)
 		pid, err := create(c)
 		if err != nil || pid == 0 {
 			return err // runc ran it, or create failed
@@ -28,24 +33,34 @@ var runCommand = &cli.Command{
 			cleanup(id)
 			return err
 		}
-		if c.Bool("detach") {
-			return nil
-		}
 		// The monitor is our child, so pid names it until it is reaped; on
 		// Unix FindProcess always succeeds.
 		mon, _ := os.FindProcess(pid)
-		code := wait(mon)
+		if c.Bool("detach") {
+			forwardHeld(mon, sigs)
+			return nil
+		}
+		code := wait(mon, sigs)
 		cleanup(id)
 		return exitCode(code)
 	},
 }
 
-// wait forwards this process's signals to the monitor until it exits and
-// returns its exit status as a container exit code.
-func wait(mon *os.Process) int {
-	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
-	defer signal.Stop(sigs)
+// forwardHeld passes on the signals that came while run set up.
+func forwardHeld(mon *os.Process, sigs <-chan os.Signal) {
+	for {
+		select {
+		case s := <-sigs:
+			mon.Signal(s)
+		default:
+			return
+		}
+	}
+}
+
+// wait forwards sigs to the monitor until it exits and returns its exit
+// status as a container exit code.
+func wait(mon *os.Process, sigs <-chan os.Signal) int {
 	type exit struct {
 		ps  *os.ProcessState
 		err error

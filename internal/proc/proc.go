@@ -14,6 +14,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Forwarded are the signals a runtime in the foreground (run, or runc run
+// for a bundle that is not a VM) passes on to the container.
+var Forwarded = []os.Signal{unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2}
+
 // ErrGone means the process has exited (or its pid now names another one).
 var ErrGone = errors.New("process is gone")
 

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/ukrun/ukrun/internal/proc"
 )
 
@@ -87,7 +85,7 @@ func (r Runc) Run(root, id string, args []string) (int, error) {
 		return -1, fmt.Errorf("runc binary %q (set runc in the config file): %w", r.Path, err)
 	}
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, unix.SIGINT, unix.SIGTERM, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2)
+	signal.Notify(sigs, proc.Forwarded...)
 	defer signal.Stop(sigs)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
