@@ -2,6 +2,7 @@ package integration
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -43,16 +44,56 @@ func TestRunExitZero(t *testing.T) {
 // end and exits with the app's code.
 func TestRunForwardsSignals(t *testing.T) {
 	e := newEnv(t)
+	cmd, out, done := startRun(t, e, []string{"trap", "sleep=600"}, "fwd")
+	waitFileContains(t, out.Name(), "trapping\n", 60*time.Second)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := awaitRun(t, done); err != nil {
+		t.Fatalf("run after TERM: %v, want exit 0", err)
+	}
+	waitFileContains(t, out.Name(), "got TERM\n", time.Second)
+}
+
+// A TERM that reaches run while it still creates the container does not
+// cut create short: run finishes create and start, passes the TERM on,
+// and cleans up, leaving nothing (the app has no trap: 128+15).
+func TestRunSignalDuringCreate(t *testing.T) {
+	e := newEnv(t)
+	cmd, _, done := startRun(t, e, []string{"sleep=600"}, "early")
+	// The state dir appears once create is under way, after run set up
+	// its signal handling.
+	dir := filepath.Join(e.root, "early")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		if _, err := os.Stat(dir); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("run made no state dir within 30s")
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err := awaitRun(t, done)
+	if code := cmd.ProcessState.ExitCode(); code != 128+15 {
+		t.Fatalf("run after an early TERM: %v (exit %d), want exit %d", err, code, 128+15)
+	}
+}
+
+// startRun starts `ukrun run` of a bundle whose app runs args. If the test
+// ends with it still running, its cleanup (which runs before newEnv's leak
+// check) kills it, and a failed test logs its stderr.
+func startRun(t *testing.T, e *env, args []string, id string) (*exec.Cmd, *os.File, chan error) {
+	t.Helper()
 	out, errb := tempFile(t), tempFile(t)
-	cmd := ukrunCmd(e.root, "run", "--bundle", bundle(t, []string{"trap", "sleep=600"}, nil), "fwd")
+	cmd := ukrunCmd(e.root, "run", "--bundle", bundle(t, args, nil), id)
 	cmd.Stdout, cmd.Stderr = out, errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	// Registered after newEnv's leak check, so it runs first: a test that
-	// fails early does not leave run and its VM behind.
 	t.Cleanup(func() {
 		cmd.Process.Kill()
 		<-done
@@ -60,20 +101,20 @@ func TestRunForwardsSignals(t *testing.T) {
 			t.Logf("run's stderr: %s", readAll(t, errb))
 		}
 	})
-	waitFileContains(t, out.Name(), "trapping\n", 60*time.Second)
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
+	return cmd, out, done
+}
+
+// awaitRun returns how run ended, failing the test after a minute.
+func awaitRun(t *testing.T, done chan error) error {
+	t.Helper()
 	select {
 	case err := <-done:
-		done <- err // for the cleanup
-		if err != nil {
-			t.Fatalf("run after TERM: %v, want exit 0", err)
-		}
+		done <- err // for startRun's cleanup
+		return err
 	case <-time.After(60 * time.Second):
-		t.Fatal("run did not end within 60s of TERM")
+		t.Fatal("run did not end within 60s")
+		return nil
 	}
-	waitFileContains(t, out.Name(), "got TERM\n", time.Second)
 }
 
 // created -> running -> stopped: kill is refused once stopped, delete until stopped,
