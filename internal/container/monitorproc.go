@@ -36,13 +36,13 @@ func forkMonitor(path string, argv, env []string, files []*os.File, sys *syscall
 	}
 	m.pid = pid
 	if m.pidfd < 0 {
-		// A kernel without CLONE_PIDFD: our unreaped child keeps its pid.
-		if m.pidfd, err = unix.PidfdOpen(pid, 0); err != nil {
-			syscall.Kill(pid, syscall.SIGKILL)
-			var ws syscall.WaitStatus
-			syscall.Wait4(pid, &ws, 0, nil)
-			return nil, fmt.Errorf("pidfd of monitor %d: %w", pid, err)
-		}
+		// A kernel older than CLONE_PIDFD (5.2), which ignores the flag,
+		// has no pidfd_open either (5.3). The monitor is our unreaped
+		// child, so its pid is still its own.
+		syscall.Kill(pid, syscall.SIGKILL)
+		var ws syscall.WaitStatus
+		syscall.Wait4(pid, &ws, 0, nil)
+		return nil, fmt.Errorf("monitor %d: the kernel gave no pidfd (CLONE_PIDFD needs Linux 5.2)", pid)
 	}
 	return m, nil
 }
