@@ -81,9 +81,9 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
 		}
 		return 0, err
 	}
-	mon.close()
+	mon.Release()
 	c.Unlock()
-	return mon.pid, nil
+	return mon.Pid, nil
 }
 
 // validate checks everything that can be checked before making anything.
@@ -152,8 +152,8 @@ func firstPositive(vs ...int) int {
 // build makes every resource, recording each before it is made, and starts
 // the monitor, all from a thread inside the container's namespaces. The
 // monitor is returned even on error, for rollback.
-func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*monitorProc, error) {
-	var mon *monitorProc
+func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*proc.Child, error) {
+	var mon *proc.Child
 	err := inNamespaces(req.ns, func() error {
 		nic, err := r.setupNetwork(c, st, req)
 		if err != nil {
@@ -300,7 +300,7 @@ func linuxVMSpec(boot *linux.Boot, caps vmm.Caps, consoleLog string, disks []vmm
 // spawnMonitor starts the monitor (from the calling thread, inside the
 // container's namespaces) in the container's cgroups and records it. It
 // returns the socket on which the monitor waits for its plan.
-func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*monitorProc, *os.File, error) {
+func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*proc.Child, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
@@ -318,16 +318,16 @@ func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmReque
 		files = append(files, nic.Tap)
 	}
 	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir)
-	mon, err := forkMonitor(req.monitor, argv, []string{"PATH=" + os.Getenv("PATH")}, files, sys)
+	mon, err := proc.Spawn(req.monitor, argv, []string{"PATH=" + os.Getenv("PATH")}, files, sys)
 	stdio.Close()
 	if err != nil {
 		ours.Close()
 		return nil, nil, fmt.Errorf("start monitor: %w", err)
 	}
-	if st.Monitor, err = proc.Of(mon.pid); err != nil {
+	if st.Monitor, err = proc.Of(mon.Pid); err != nil {
 		err = fmt.Errorf("monitor exited at once: %w", err)
 	} else {
-		err = r.joinCgroups(c, st, req.spec, mon.pid)
+		err = r.joinCgroups(c, st, req.spec, mon.Pid)
 	}
 	if err != nil {
 		ours.Close()
@@ -338,7 +338,7 @@ func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmReque
 
 // launchVM hands the monitor its plan, writes the boot files (files) while
 // a preconfig VMM starts, else before, and records the VMM once it is up.
-func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *monitorProc, sync *os.File) error {
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *proc.Child, sync *os.File) error {
 	if !plan.Preconfig {
 		if err := r.writeFiles(files, req); err != nil {
 			return err
@@ -392,7 +392,7 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 	if err := runCreateHooks(st); err != nil {
 		return err
 	}
-	return writePidFile(req.opts.PidFile, mon.pid)
+	return writePidFile(req.opts.PidFile, mon.Pid)
 }
 
 // awaitLaunched reads the monitor's first answer to a Preconfig plan.
@@ -424,9 +424,9 @@ func (r *Runtime) writeFiles(files func() error, req *vmRequest) error {
 // VMM before its files were written waits: it stops the VMM and exits, and
 // is reaped, so that rollback finds the VMM gone. One that takes longer
 // than timeout is killed.
-func awaitMonitor(mon *monitorProc, sync *os.File, timeout time.Duration) {
+func awaitMonitor(mon *proc.Child, sync *os.File, timeout time.Duration) {
 	sync.Close()
-	mon.stopWithin(timeout)
+	mon.StopWithin(timeout)
 }
 
 func (r *Runtime) recordVMM(c *state.Container, st *state.State, pidfd int) error {
@@ -492,15 +492,15 @@ func writePidFile(path string, pid int) error {
 
 // rollback undoes a failed create: stop what runs, undo the record, remove
 // the state dir.
-func (r *Runtime) rollback(c *state.Container, st *state.State, mon *monitorProc) error {
+func (r *Runtime) rollback(c *state.Container, st *state.State, mon *proc.Child) error {
 	var errs []error
 	if st.VMM.Pid > 0 {
 		if err := st.VMM.Signal(unix.SIGKILL); err != nil && !errors.Is(err, proc.ErrGone) {
 			errs = append(errs, err)
 		}
 	}
-	if mon != nil && mon.pidfd >= 0 {
-		mon.stop()
+	if mon != nil && mon.PidFD >= 0 {
+		mon.Stop()
 	}
 	// The VMM dies with the monitor; its cgroups empty only once it is gone.
 	if err := st.VMM.Wait(10 * time.Second); err != nil {

@@ -3,6 +3,7 @@ package monitor
 import (
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
 	"github.com/ukrun/ukrun/internal/proc"
@@ -10,11 +11,11 @@ import (
 
 // exitCode turns the control port's report or the VMM's fate into the
 // container's exit code.
-func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
+func exitCode(reported int, ok bool, vmm syscall.WaitStatus) int {
 	if ok {
 		return reported
 	}
-	if code := proc.ExitCode(vmm); code > 128 {
+	if code := proc.StatusCode(vmm); code > 128 {
 		return code // the VMM was killed: report the signal
 	}
 	return ExitNoCode
@@ -26,13 +27,13 @@ func exitCode(reported int, ok bool, vmm *os.ProcessState) int {
 // (Solo5 tenders pass the unikernel's on). Either way a VMM that shut down
 // cleanly because of a forwarded signal reports that signal, as a process
 // ended by it would.
-func (m *monitor) consoleExit(st *os.ProcessState) int {
+func (m *monitor) consoleExit(st syscall.WaitStatus) int {
 	if m.plan.ExitFile != "" {
 		if code, ok := readExitFile(m.plan.ExitFile); ok {
 			return code
 		}
 	}
-	code := proc.ExitCode(st)
+	code := proc.StatusCode(st)
 	if code == 0 && m.forwarded != 0 {
 		return 128 + int(m.forwarded)
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -33,12 +34,12 @@ func TestReadExitFile(t *testing.T) {
 	}
 }
 
-// exited runs a shell that exits with code and returns its state.
-func exited(t *testing.T, code string) *os.ProcessState {
+// exited runs a shell that exits with code and returns its status.
+func exited(t *testing.T, code string) syscall.WaitStatus {
 	t.Helper()
 	cmd := exec.Command("sh", "-c", "exit "+code)
 	cmd.Run()
-	return cmd.ProcessState
+	return cmd.ProcessState.Sys().(syscall.WaitStatus)
 }
 
 func TestConsoleExit(t *testing.T) {

@@ -52,12 +52,6 @@ func Main(log *slog.Logger) int {
 	}
 	sync := os.NewFile(FDSync, "sync")
 	l := make(launcher)
-	go func() {
-		// os/exec's one-time pidfd probe runs now, not at launch.
-		if p, err := os.FindProcess(os.Getpid()); err == nil {
-			p.Release()
-		}
-	}()
 	// Made while create plans, not after.
 	host, vmmEnds, pairsErr := newPairs()
 	plan, err := readPlan(sync)
@@ -125,7 +119,7 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
 	}
 	m.log.Debug("monitor: VMM ready", "running", m.plan.Running)
-	return m.vm.pidfd, nil
+	return m.vm.PidFD, nil
 }
 
 // launch starts the VMM with its channels on the fixed fds. A guest
@@ -156,7 +150,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.log.Info("monitor: VMM launched", "pid", vm.pid)
+	m.log.Info("monitor: VMM launched", "pid", vm.Pid)
 	if m.plan.Channels {
 		// From launch on: a VM that runs from create asks the time
 		// before start.

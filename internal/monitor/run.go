@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/teardown"
 )
@@ -50,7 +52,7 @@ func (m *monitor) run() int {
 			}
 		case st := <-m.vmDone():
 			m.cleanNetwork()
-			m.log.Error("monitor: VMM exited before start", "status", st.String())
+			m.log.Error("monitor: VMM exited before start", "code", proc.StatusCode(st))
 			return exitCode(0, false, st)
 		case start := <-m.launcher:
 			start() // a VMM launched at start, from this thread
@@ -92,7 +94,7 @@ func (m *monitor) run() int {
 }
 
 // vmDone is the VMM's exit, or a channel that never fires before launch.
-func (m *monitor) vmDone() <-chan *os.ProcessState {
+func (m *monitor) vmDone() <-chan syscall.WaitStatus {
 	if m.vm == nil {
 		return nil
 	}
@@ -118,7 +120,7 @@ func (m *monitor) forward(sig unix.Signal) {
 	if endsVMM(sig) {
 		m.forwarded = sig
 	}
-	if err := m.vm.signal(sig); err != nil && !errors.Is(err, unix.ESRCH) {
+	if err := m.vm.Signal(sig); err != nil && !errors.Is(err, unix.ESRCH) {
 		m.log.Warn("monitor: signal VMM", "signal", sig, "error", err)
 	}
 }
@@ -140,7 +142,7 @@ func (m *monitor) awaitStart() (*vmmProc, error) {
 			m.log.Debug("monitor: VM resumed", "error", err)
 		}
 	} else if vm, err = m.launch(); err == nil {
-		msg = fmt.Sprintf("ok %d\n", vm.pid)
+		msg = fmt.Sprintf("ok %d\n", vm.Pid)
 	}
 	if err != nil {
 		msg = "error " + err.Error() + "\n"

@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/proc"
 )
 
 // vmmProc is the running VMM.
 type vmmProc struct {
-	pidfd int
-	pid   int                   // in the monitor's PID namespace
-	done  chan *os.ProcessState // receives once, when the VMM has exited
+	*proc.Child                         // Pid in the monitor's PID namespace
+	done        chan syscall.WaitStatus // receives once, when the VMM has exited
 }
 
 // launcher starts the VMM from the monitor's main thread, which lives as
@@ -27,50 +27,41 @@ type launcher chan func()
 // onMainThread tells whether the caller runs on the process's first thread.
 func onMainThread() bool { return unix.Gettid() == unix.Getpid() }
 
-// launch starts the VMM with files as its fds 3 and up. A monitor calls
-// it once: from a goroutine other than main's, it waits for the loop.
+// launch starts the VMM with stdin on /dev/null and files as its fds 3 and
+// up. A monitor calls it once: from a goroutine other than main's, it
+// waits for the loop.
 func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.File) (*vmmProc, error) {
-	v := &vmmProc{pidfd: -1, done: make(chan *os.ProcessState, 1)}
-	cmd := &exec.Cmd{
-		Path:       argv[0],
-		Args:       argv,
-		ExtraFiles: files,
-		Stdout:     stdout,
-		Stderr:     stderr,
-		SysProcAttr: &syscall.SysProcAttr{
-			Pdeathsig: syscall.SIGKILL,
-			PidFD:     &v.pidfd,
-		},
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		return nil, err
 	}
-	var err error
+	defer null.Close()
+	fds := append([]*os.File{null, stdout, stderr}, files...)
+	var child *proc.Child
+	start := func() error {
+		child, err = proc.Spawn(argv[0], argv, os.Environ(), fds, &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL})
+		return err
+	}
 	if onMainThread() {
-		err = cmd.Start()
+		err = start()
 	} else {
 		started := make(chan error, 1)
-		l <- func() { started <- cmd.Start() }
+		l <- func() { started <- start() }
 		err = <-started
 	}
 	if err != nil {
-		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
+		return nil, fmt.Errorf("start %s: %w", argv[0], err)
 	}
-	v.pid = cmd.Process.Pid
+	v := &vmmProc{Child: child, done: make(chan syscall.WaitStatus, 1)}
 	go func() {
-		cmd.Wait()
-		v.done <- cmd.ProcessState
+		ws, _ := v.Wait()
+		v.done <- ws
 	}()
 	return v, nil
 }
 
-// kill stops the VMM at once.
-func (v *vmmProc) kill() { v.signal(unix.SIGKILL) }
-
-// signal sends sig to the VMM through its pidfd.
-func (v *vmmProc) signal(sig unix.Signal) error {
-	if v.pidfd < 0 {
-		return nil
-	}
-	return unix.PidfdSendSignal(v.pidfd, sig, nil, 0)
-}
+// kill stops the VMM at once; the pidfd stays open, for its exit.
+func (v *vmmProc) kill() { v.Signal(unix.SIGKILL) }
 
 // hostEnds are the monitor's ends of the VMM's sockets.
 type hostEnds struct {

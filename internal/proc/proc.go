@@ -165,13 +165,22 @@ func PidOfFD(fd int) (int, error) {
 	return 0, errors.New("pidfd info has no Pid line")
 }
 
-// ExitCode turns a finished process's status into a container exit code:
-// its exit status, or 128+n when signal n ended it.
+// ExitCode turns a finished process's status into a container exit code
+// (StatusCode).
 func ExitCode(ps *os.ProcessState) int {
-	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return 128 + int(ws.Signal())
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok {
+		return StatusCode(ws)
 	}
 	return ps.ExitCode()
+}
+
+// StatusCode is a container exit code: the exit status, or 128+n when
+// signal n ended the process.
+func StatusCode(ws syscall.WaitStatus) int {
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
 }
 
 // ChildOf returns the child of parent (which must still be the process
