@@ -65,15 +65,7 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	c, err := state.Create(r.Root, o.ID)
-	if err != nil {
-		return 0, err
-	}
-	st := &state.State{
-		Head:   state.Head{ID: o.ID, Status: state.Creating, Config: r.Config, Hooks: spec.Hooks, NoProcess: req.noProcess},
-		Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations, Created: time.Now().UTC(), VM: req.vm,
-	}
-	mon, err := r.build(c, st, req)
+	c, st, mon, err := r.build(req)
 	if err != nil {
 		r.Log.Error("create failed, rolling back", "id", o.ID, "error", err)
 		if rerr := r.rollback(c, st, mon); rerr != nil {
@@ -149,26 +141,42 @@ func firstPositive(vs ...int) int {
 	return 0
 }
 
-// build makes every resource, recording each before it is made, and starts
-// the monitor, all from a thread inside the container's namespaces. The
-// monitor is returned even on error, for rollback.
-func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*proc.Child, error) {
-	var mon *proc.Child
-	err := inNamespaces(req.ns, func() error {
+// build starts the monitor, then makes the container's state and every
+// resource, recording each before it is made, all from a thread inside
+// the container's namespaces. What it made is returned even on error, for
+// rollback.
+func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mon *proc.Child, err error) {
+	err = inNamespaces(req.ns, func() error {
+		// The monitor's runtime starts on another core while the state,
+		// the network and the guest are made; it waits for its plan.
+		var sync *os.File
+		var err error
+		if mon, sync, err = r.spawnMonitor(req); err != nil {
+			return err
+		}
+		defer sync.Close()
+		if c, err = state.Create(r.Root, req.opts.ID); err != nil {
+			return err
+		}
+		o, spec := req.opts, req.spec
+		st = &state.State{
+			Head:   state.Head{ID: o.ID, Status: state.Creating, Config: r.Config, Hooks: spec.Hooks, NoProcess: req.noProcess},
+			Bundle: o.Bundle, Rootfs: req.rootfs, Annotations: spec.Annotations, Created: time.Now().UTC(), VM: req.vm,
+		}
+		if st.Monitor, err = proc.Of(mon.Pid); err != nil {
+			return fmt.Errorf("monitor exited at once: %w", err)
+		}
+		// Before the plan: the VMM is forked into the monitor's cgroups.
+		if err := r.joinCgroups(c, st, spec, mon.Pid); err != nil {
+			return err
+		}
 		nic, err := r.setupNetwork(c, st, req)
 		if err != nil {
 			return err
 		}
 		if nic != nil {
-			defer nic.Tap.Close() // the monitor and the VMM hold their own copies
+			defer nic.Tap.Close() // the VMM holds its own copy
 		}
-		// The monitor's runtime starts on another core while the guest is
-		// prepared; it waits for its plan.
-		var sync *os.File
-		if mon, sync, err = r.spawnMonitor(c, st, req, nic); err != nil {
-			return err
-		}
-		defer sync.Close()
 		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
 			return err
 		}
@@ -179,9 +187,13 @@ func (r *Runtime) build(c *state.Container, st *state.State, req *vmRequest) (*p
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
 		st.VMMArgv = plan.VMM
-		return r.launchVM(c, st, req, plan, files, mon, sync)
+		var tap *os.File
+		if plan.Tap {
+			tap = nic.Tap
+		}
+		return r.launchVM(c, st, req, plan, tap, files, mon, sync)
 	})
-	return mon, err
+	return c, st, mon, err
 }
 
 // ownFiles are the files create makes in the container's directory: the
@@ -297,10 +309,10 @@ func linuxVMSpec(boot *linux.Boot, caps vmm.Caps, consoleLog string, disks []vmm
 	return spec
 }
 
-// spawnMonitor starts the monitor (from the calling thread, inside the
-// container's namespaces) in the container's cgroups and records it. It
-// returns the socket on which the monitor waits for its plan.
-func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmRequest, nic *netsetup.Result) (*proc.Child, *os.File, error) {
+// spawnMonitor starts the monitor from the calling thread, inside the
+// container's namespaces. It returns the socket on which the monitor waits
+// for its plan.
+func (r *Runtime) spawnMonitor(req *vmRequest) (*proc.Child, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
@@ -313,38 +325,25 @@ func (r *Runtime) spawnMonitor(c *state.Container, st *state.State, req *vmReque
 		ours.Close()
 		return nil, nil, err
 	}
-	files = append(files, theirs)
-	if nic != nil {
-		files = append(files, nic.Tap)
-	}
-	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), c.Dir)
-	mon, err := proc.Spawn(req.monitor, argv, []string{"PATH=" + os.Getenv("PATH")}, files, sys)
+	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), filepath.Join(r.Root, req.opts.ID))
+	mon, err := proc.Spawn(req.monitor, argv, []string{"PATH=" + os.Getenv("PATH")}, append(files, theirs), sys)
 	stdio.Close()
 	if err != nil {
 		ours.Close()
 		return nil, nil, fmt.Errorf("start monitor: %w", err)
 	}
-	if st.Monitor, err = proc.Of(mon.Pid); err != nil {
-		err = fmt.Errorf("monitor exited at once: %w", err)
-	} else {
-		err = r.joinCgroups(c, st, req.spec, mon.Pid)
-	}
-	if err != nil {
-		ours.Close()
-		return mon, nil, err
-	}
 	return mon, ours, nil
 }
 
-// launchVM hands the monitor its plan, writes the boot files (files) while
+// launchVM hands the monitor its plan (and the TAP), writes the boot files (files) while
 // a preconfig VMM starts, else before, and records the VMM once it is up.
-func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, files func() error, mon *proc.Child, sync *os.File) error {
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, tap *os.File, files func() error, mon *proc.Child, sync *os.File) error {
 	if !plan.Preconfig {
 		if err := r.writeFiles(files, req); err != nil {
 			return err
 		}
 	}
-	if err := monitor.SendPlan(sync, plan); err != nil {
+	if err := monitor.SendPlan(sync, plan, tap); err != nil {
 		return err
 	}
 	var sendErr error
@@ -491,8 +490,14 @@ func writePidFile(path string, pid int) error {
 }
 
 // rollback undoes a failed create: stop what runs, undo the record, remove
-// the state dir.
+// the state dir. Without a state dir (c nil) there is only the monitor.
 func (r *Runtime) rollback(c *state.Container, st *state.State, mon *proc.Child) error {
+	if c == nil {
+		if mon != nil {
+			mon.Stop()
+		}
+		return nil
+	}
 	var errs []error
 	if st.VMM.Pid > 0 {
 		if err := st.VMM.Signal(unix.SIGKILL); err != nil && !errors.Is(err, proc.ErrGone) {

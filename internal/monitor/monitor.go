@@ -35,6 +35,7 @@ type monitor struct {
 	ctl      net.Conn
 	host     hostEnds
 	vmmEnds  []*os.File // the VMM's ends, until it is launched
+	tap      *os.File   // the TAP queue (Plan.Tap), until it is launched
 	pairsErr error
 	code     chan int // the app's exit code, from the control port
 	// forwarded is the last signal passed to a VMM without channels.
@@ -54,7 +55,7 @@ func Main(log *slog.Logger) int {
 	l := make(launcher)
 	// Made while create plans, not after.
 	host, vmmEnds, pairsErr := newPairs()
-	plan, err := readPlan(sync)
+	plan, tap, err := readPlan(sync)
 	if errors.Is(err, io.EOF) {
 		log.Debug("monitor: create gave up before sending a plan")
 		return ExitSetup
@@ -63,7 +64,7 @@ func Main(log *slog.Logger) int {
 		return ExitSetup
 	}
 	m := &monitor{plan: plan, launcher: l, log: log.With("id", plan.ID), code: make(chan int, 1),
-		host: host, vmmEnds: vmmEnds, pairsErr: pairsErr}
+		host: host, vmmEnds: vmmEnds, pairsErr: pairsErr, tap: tap}
 	fd := -1
 	if plan.Paused {
 		var err error
@@ -144,7 +145,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 	}
 	if m.plan.Tap {
 		// Handed on to the VMM and closed here: the TAP dies with the VMM.
-		vmmFiles = append(vmmFiles, os.NewFile(FDTapIn, "tap"))
+		vmmFiles, m.tap = append(vmmFiles, m.tap), nil
 	}
 	vm, err := m.launcher.launch(m.plan.VMM, vmmFiles, stdout, stderr)
 	if err != nil {

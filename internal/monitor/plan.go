@@ -19,7 +19,7 @@ type Plan struct {
 	Dir         string   `json:"dir"`          // the container's state dir
 	VMM         []string `json:"vmm"`          // VMM argv, binary first
 	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
-	Tap         bool     `json:"tap"`          // the TAP queue arrives on FDTapIn
+	Tap         bool     `json:"tap"`          // the TAP queue travels with the plan
 	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
 	// Paused: the VMM starts at create with vCPUs stopped and start resumes
 	// it over QMP; else the VMM is exec'd at start.
@@ -48,23 +48,28 @@ const (
 	FDTap     = 8
 )
 
-// The monitor's own inherited fds: the sync socket with create, then the
-// TAP queue when the VM has a NIC.
-const (
-	FDSync  = 3
-	FDTapIn = 4
-)
+// FDSync is the monitor's own inherited fd after stdio: the sync socket
+// with create.
+const FDSync = 3
 
 // maxMessage bounds a message on the sync socket (SOCK_SEQPACKET: one read
 // is one message, cut at the buffer's size), which the socket's default
 // send buffer (wmem_default, 208 KiB) bounds already.
 const maxMessage = 256 << 10
 
-// SendPlan sends p to the monitor as one message.
-func SendPlan(sock *os.File, p Plan) error {
+// SendPlan sends p to the monitor as one message, with the TAP queue
+// attached when p.Tap.
+func SendPlan(sock *os.File, p Plan, tap *os.File) error {
+	if p.Tap != (tap != nil) {
+		return fmt.Errorf("send plan to monitor: plan.Tap is %v with a TAP of %v", p.Tap, tap)
+	}
 	b, err := json.Marshal(p)
 	if err == nil {
-		_, err = sock.Write(b)
+		var oob []byte
+		if tap != nil {
+			oob = unix.UnixRights(int(tap.Fd()))
+		}
+		err = unix.Sendmsg(int(sock.Fd()), b, oob, nil, 0)
 	}
 	if err != nil {
 		return fmt.Errorf("send plan to monitor: %w", err)
@@ -72,18 +77,69 @@ func SendPlan(sock *os.File, p Plan) error {
 	return nil
 }
 
-// readPlan reads the plan create sent; io.EOF when create gave up first.
-func readPlan(sock *os.File) (Plan, error) {
+// readPlan reads the plan create sent and its TAP; io.EOF when create gave
+// up first.
+func readPlan(sock *os.File) (Plan, *os.File, error) {
 	buf := make([]byte, maxMessage)
-	n, err := sock.Read(buf)
+	oob := make([]byte, unix.CmsgSpace(4))
+	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
-		return Plan{}, err
+		return Plan{}, nil, fmt.Errorf("read plan: %w", err)
+	}
+	if n == 0 {
+		return Plan{}, nil, io.EOF
+	}
+	tap, err := oneFile(oob[:oobn], "tap")
+	if err != nil {
+		return Plan{}, nil, err
 	}
 	var p Plan
-	if err := json.Unmarshal(buf[:n], &p); err != nil {
-		return Plan{}, fmt.Errorf("parse plan: %w", err)
+	if err = json.Unmarshal(buf[:n], &p); err != nil {
+		err = fmt.Errorf("parse plan: %w", err)
+	} else if p.Tap != (tap != nil) {
+		err = fmt.Errorf("plan.Tap is %v, and a TAP came: %v", p.Tap, tap != nil)
 	}
-	return p, nil
+	if err != nil {
+		if tap != nil {
+			tap.Close()
+		}
+		return Plan{}, nil, err
+	}
+	return p, tap, nil
+}
+
+// oneFile returns the fd an SCM_RIGHTS message carries, if any, as a file.
+func oneFile(oob []byte, name string) (*os.File, error) {
+	fd, err := oneFD(oob)
+	if fd < 0 {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), name), nil
+}
+
+// oneFD returns the one fd an SCM_RIGHTS message carries, or -1. More
+// than one is an error, and all are closed.
+func oneFD(oob []byte) (int, error) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return -1, err
+	}
+	var fds []int
+	for _, m := range msgs {
+		if got, err := unix.ParseUnixRights(&m); err == nil {
+			fds = append(fds, got...)
+		}
+	}
+	switch len(fds) {
+	case 0:
+		return -1, nil
+	case 1:
+		return fds[0], nil
+	}
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+	return -1, fmt.Errorf("%d fds came, want one", len(fds))
 }
 
 // filesReady is create's message that the VMM's boot files are complete.
@@ -149,12 +205,7 @@ func RecvReady(sock *os.File) (Ready, int, error) {
 	if n == 0 {
 		return Ready{}, -1, fmt.Errorf("monitor exited before the VMM was ready")
 	}
-	fd := -1
-	if msgs, err := unix.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) == 1 {
-		if fds, err := unix.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
-			fd = fds[0]
-		}
-	}
+	fd, _ := oneFD(oob[:oobn])
 	var r Ready
 	if err := json.Unmarshal(buf[:n], &r); err != nil {
 		return Ready{}, fd, fmt.Errorf("parse monitor answer: %w", err)

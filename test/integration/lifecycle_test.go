@@ -133,6 +133,17 @@ func TestLifecycleKill(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(pidText)) != strconv.Itoa(s.Pid) {
 		t.Fatalf("pid file %q (%v), state pid %d", pidText, err, s.Pid)
 	}
+	// A second create of the id fails and leaves the first as it was (its
+	// monitor starts before the state dir is made, and is stopped).
+	if r := e.ukrun("", "create", "--bundle", b, "--pid-file", pidFile, "life"); r.code == 0 || !strings.Contains(r.stderr, "already exists") {
+		t.Fatalf("create of an existing id: %+v", r)
+	}
+	if s2 := e.state("life"); s2.Status != specs.StateCreated || s2.Pid != s.Pid {
+		t.Fatalf("after a refused create: %+v, want %+v", s2, s)
+	}
+	if pt, _ := os.ReadFile(pidFile); string(pt) != string(pidText) {
+		t.Fatalf("a refused create rewrote the pid file: %q, was %q", pt, pidText)
+	}
 	// OCI: a created container takes signals; with no app yet it ends.
 	e.must("kill", "life", "TERM")
 	if code := waitExit(t, s.Pid, 30*time.Second); code != 128+15 {
