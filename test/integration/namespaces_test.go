@@ -1,0 +1,76 @@
+package integration
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// nsOf is the namespace inode link of a process, e.g. "net:[4026532281]".
+func nsOf(t *testing.T, pid int, kind string) string {
+	t.Helper()
+	l, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "ns", kind))
+	if err != nil {
+		t.Fatalf("namespace %s of pid %d: %v", kind, pid, err)
+	}
+	return l
+}
+
+// The VMM lives in the container's namespaces: new ones of its own, or the
+// ones the spec names by path; the monitor (the container's pid) is in
+// them too.
+func TestVMMInContainerNamespaces(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"sleep=600"}, nil)
+	e.must("create", "--bundle", b, "ns1")
+	mon, vmm := e.state("ns1").Pid, e.vmmPid("ns1")
+	self := os.Getpid()
+	for _, kind := range []string{"net", "ipc", "uts", "pid"} {
+		v := nsOf(t, vmm, kind)
+		if v == nsOf(t, self, kind) {
+			t.Errorf("VMM shares the host's %s namespace %s", kind, v)
+		}
+		if m := nsOf(t, mon, kind); m != v {
+			t.Errorf("%s namespace: monitor %s, VMM %s", kind, m, v)
+		}
+	}
+	e.must("delete", "--force", "ns1")
+
+	bare := "ukt-nsjoin"
+	exec.Command("ip", "netns", "del", bare).Run()
+	if out, err := exec.Command("ip", "netns", "add", bare).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	defer exec.Command("ip", "netns", "del", bare).Run()
+	s := readSpec(t, b)
+	for i, ns := range s.Linux.Namespaces {
+		if ns.Type == specs.NetworkNamespace {
+			s.Linux.Namespaces[i].Path = "/var/run/netns/" + bare
+		}
+	}
+	writeSpec(t, b, s)
+	e.must("create", "--bundle", b, "ns2")
+	vmm = e.vmmPid("ns2")
+	want, err := os.Stat("/var/run/netns/" + bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.Stat(filepath.Join("/proc", strconv.Itoa(vmm), "ns", "net"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(want, got) {
+		t.Errorf("VMM's network namespace is not the one the spec names")
+	}
+	if v := nsOf(t, vmm, "ipc"); v == nsOf(t, self, "ipc") {
+		t.Errorf("VMM shares the host's ipc namespace %s", v)
+	}
+	pid := e.state("ns2").Pid
+	e.must("delete", "--force", "ns2")
+	waitExit(t, pid, 30*time.Second)
+}
