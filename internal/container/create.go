@@ -147,14 +147,20 @@ func firstPositive(vs ...int) int {
 // rollback.
 func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mon *proc.Child, err error) {
 	err = inNamespaces(req.ns, func() error {
-		// The monitor's runtime starts on another core while the state,
-		// the network and the guest are made; it waits for its plan.
+		// The monitor's runtime starts on another core while the new
+		// namespaces, the state, the network and the guest are made; it
+		// waits for its plan.
 		var sync *os.File
 		var err error
 		if mon, sync, err = r.spawnMonitor(req); err != nil {
 			return err
 		}
 		defer sync.Close()
+		nsFiles, nsNames, err := makeNamespaces(req.ns.make)
+		if err != nil {
+			return err
+		}
+		defer closeFiles(nsFiles)
 		if c, err = state.Create(r.Root, req.opts.ID); err != nil {
 			return err
 		}
@@ -187,11 +193,12 @@ func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mo
 		r.Log.Debug("create: guest prepared", "id", req.opts.ID)
 		defer r.Log.Debug("create: monitor ready", "id", req.opts.ID)
 		st.VMMArgv = plan.VMM
-		var tap *os.File
+		var sent []*os.File
 		if plan.Tap {
-			tap = nic.Tap
+			sent = append(sent, nic.Tap)
 		}
-		return r.launchVM(c, st, req, plan, tap, files, mon, sync)
+		plan.Namespaces = nsNames
+		return r.launchVM(c, st, req, plan, append(sent, nsFiles...), files, mon, sync)
 	})
 	return c, st, mon, err
 }
@@ -335,15 +342,15 @@ func (r *Runtime) spawnMonitor(req *vmRequest) (*proc.Child, *os.File, error) {
 	return mon, ours, nil
 }
 
-// launchVM hands the monitor its plan (and the TAP), writes the boot files (files) while
+// launchVM hands the monitor its plan and the files it names, writes the boot files (files) while
 // a preconfig VMM starts, else before, and records the VMM once it is up.
-func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, tap *os.File, files func() error, mon *proc.Child, sync *os.File) error {
+func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, sent []*os.File, files func() error, mon *proc.Child, sync *os.File) error {
 	if !plan.Preconfig {
 		if err := r.writeFiles(files, req); err != nil {
 			return err
 		}
 	}
-	if err := monitor.SendPlan(sync, plan, tap); err != nil {
+	if err := monitor.SendPlan(sync, plan, sent); err != nil {
 		return err
 	}
 	var sendErr error

@@ -21,11 +21,23 @@ var nsFlags = map[specs.LinuxNamespaceType]uintptr{
 	specs.PIDNamespace:     unix.CLONE_NEWPID,
 }
 
-// nsPlan says where the monitor lives.
+// nsNames are the names of namespaces under /proc/<pid>/ns.
+var nsNames = map[specs.LinuxNamespaceType]string{
+	specs.NetworkNamespace: "net",
+	specs.IPCNamespace:     "ipc",
+	specs.UTSNamespace:     "uts",
+}
+
+// nsPlan says where the monitor and the VMM live.
 type nsPlan struct {
-	join  []specs.LinuxNamespace // joined by path before the monitor starts
-	clone uintptr                // made by the kernel for the monitor
-	netns string                 // the network namespace joined; "" when a new one is made
+	join []specs.LinuxNamespace // joined by path before the monitor starts
+	// clone: made by the kernel for the monitor, which is pid 1 of a new
+	// PID namespace.
+	clone uintptr
+	// make: made by create while the monitor starts (a network namespace
+	// takes 0.5 ms or more), joined by the monitor before it forks the VMM.
+	make  []specs.LinuxNamespaceType
+	netns string // the network namespace joined; "" when a new one is made
 }
 
 // planNamespaces checks the spec's namespaces and refuses what a VM
@@ -43,8 +55,10 @@ func planNamespaces(s *specs.Spec) (nsPlan, error) {
 			case !ok:
 			case ns.Path != "":
 				p.join = append(p.join, ns)
-			default:
+			case ns.Type == specs.PIDNamespace:
 				p.clone |= flag
+			default:
+				p.make = append(p.make, ns.Type)
 			}
 			if ns.Type == specs.NetworkNamespace {
 				hasNet = true
@@ -56,6 +70,52 @@ func planNamespaces(s *specs.Spec) (nsPlan, error) {
 		return p, errors.New("bundle config: a VM container needs a network namespace of its own, not the host's (add a network namespace to linux.namespaces)")
 	}
 	return p, nil
+}
+
+// makeNamespaces makes new namespaces of the given types on a thread of
+// their own, which Go then retires, and returns them as files with their
+// /proc/<pid>/ns names.
+func makeNamespaces(types []specs.LinuxNamespaceType) ([]*os.File, []string, error) {
+	if len(types) == 0 {
+		return nil, nil, nil
+	}
+	type made struct {
+		files []*os.File
+		names []string
+		err   error
+	}
+	c := make(chan made, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread is in them
+		var m made
+		var flags uintptr
+		for _, t := range types {
+			flags |= nsFlags[t]
+		}
+		if err := unix.Unshare(int(flags)); err != nil {
+			m.err = fmt.Errorf("make namespaces %v: %w", types, err)
+			c <- m
+			return
+		}
+		for _, t := range types {
+			f, err := os.Open("/proc/thread-self/ns/" + nsNames[t])
+			if err != nil {
+				closeFiles(m.files)
+				c <- made{err: fmt.Errorf("open new %s namespace: %w", t, err)}
+				return
+			}
+			m.files, m.names = append(m.files, f), append(m.names, nsNames[t])
+		}
+		c <- m
+	}()
+	m := <-c
+	return m.files, m.names, m.err
+}
+
+func closeFiles(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
 }
 
 // inNamespaces runs fn on a locked OS thread that has joined the spec's

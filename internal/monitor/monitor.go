@@ -55,7 +55,7 @@ func Main(log *slog.Logger) int {
 	l := make(launcher)
 	// Made while create plans, not after.
 	host, vmmEnds, pairsErr := newPairs()
-	plan, tap, err := readPlan(sync)
+	plan, files, err := readPlan(sync)
 	if errors.Is(err, io.EOF) {
 		log.Debug("monitor: create gave up before sending a plan")
 		return ExitSetup
@@ -64,7 +64,15 @@ func Main(log *slog.Logger) int {
 		return ExitSetup
 	}
 	m := &monitor{plan: plan, launcher: l, log: log.With("id", plan.ID), code: make(chan int, 1),
-		host: host, vmmEnds: vmmEnds, pairsErr: pairsErr, tap: tap}
+		host: host, vmmEnds: vmmEnds, pairsErr: pairsErr}
+	if plan.Tap {
+		m.tap, files = files[0], files[1:]
+	}
+	if err := joinNamespaces(plan.Namespaces, files); err != nil {
+		m.log.Error("monitor: launch VMM", "error", err)
+		SendReady(sync, Ready{Error: err.Error()}, -1)
+		return ExitSetup
+	}
 	fd := -1
 	if plan.Paused {
 		var err error

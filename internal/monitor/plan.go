@@ -19,7 +19,7 @@ type Plan struct {
 	Dir         string   `json:"dir"`          // the container's state dir
 	VMM         []string `json:"vmm"`          // VMM argv, binary first
 	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
-	Tap         bool     `json:"tap"`          // the TAP queue travels with the plan
+	Tap         bool     `json:"tap"`          // the TAP queue travels with the plan, first
 	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
 	// Paused: the VMM starts at create with vCPUs stopped and start resumes
 	// it over QMP; else the VMM is exec'd at start.
@@ -36,6 +36,19 @@ type Plan struct {
 	Channels bool `json:"channels"`
 	// ExitFile holds a Linux guest's exit message when it has no channels.
 	ExitFile string `json:"exit_file,omitempty"`
+	// Namespaces create made for the VMM ("net", "ipc", "uts"), whose fds
+	// follow the TAP's: the monitor's main thread joins them before it
+	// forks the VMM.
+	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// files is how many fds travel with the plan.
+func (p Plan) files() int {
+	n := len(p.Namespaces)
+	if p.Tap {
+		n++
+	}
+	return n
 }
 
 // Fixed fds in the VMM process: its control socket, then the ports.
@@ -57,17 +70,21 @@ const FDSync = 3
 // send buffer (wmem_default, 208 KiB) bounds already.
 const maxMessage = 256 << 10
 
-// SendPlan sends p to the monitor as one message, with the TAP queue
-// attached when p.Tap.
-func SendPlan(sock *os.File, p Plan, tap *os.File) error {
-	if p.Tap != (tap != nil) {
-		return fmt.Errorf("send plan to monitor: plan.Tap is %v with a TAP of %v", p.Tap, tap)
+// SendPlan sends p to the monitor as one message, with its files
+// attached: the TAP queue when p.Tap, then p.Namespaces.
+func SendPlan(sock *os.File, p Plan, files []*os.File) error {
+	if len(files) != p.files() {
+		return fmt.Errorf("send plan to monitor: %d files for a plan that takes %d", len(files), p.files())
 	}
 	b, err := json.Marshal(p)
 	if err == nil {
 		var oob []byte
-		if tap != nil {
-			oob = unix.UnixRights(int(tap.Fd()))
+		if len(files) > 0 {
+			fds := make([]int, len(files))
+			for i, f := range files {
+				fds[i] = int(f.Fd())
+			}
+			oob = unix.UnixRights(fds...)
 		}
 		err = unix.Sendmsg(int(sock.Fd()), b, oob, nil, 0)
 	}
@@ -77,52 +94,47 @@ func SendPlan(sock *os.File, p Plan, tap *os.File) error {
 	return nil
 }
 
-// readPlan reads the plan create sent and its TAP; io.EOF when create gave
-// up first.
-func readPlan(sock *os.File) (Plan, *os.File, error) {
+// maxPlanFiles bounds the fds a plan carries: a TAP and three namespaces.
+const maxPlanFiles = 4
+
+// readPlan reads the plan create sent and its files; io.EOF when create
+// gave up first.
+func readPlan(sock *os.File) (Plan, []*os.File, error) {
 	buf := make([]byte, maxMessage)
-	oob := make([]byte, unix.CmsgSpace(4))
+	oob := make([]byte, unix.CmsgSpace(4*maxPlanFiles))
 	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
 		return Plan{}, nil, fmt.Errorf("read plan: %w", err)
 	}
-	if n == 0 {
-		return Plan{}, nil, io.EOF
-	}
-	tap, err := oneFile(oob[:oobn], "tap")
-	if err != nil {
-		return Plan{}, nil, err
+	fds, err := rights(oob[:oobn])
+	files := make([]*os.File, len(fds))
+	for i, fd := range fds {
+		files[i] = os.NewFile(uintptr(fd), "plan-file")
 	}
 	var p Plan
-	if err = json.Unmarshal(buf[:n], &p); err != nil {
-		err = fmt.Errorf("parse plan: %w", err)
-	} else if p.Tap != (tap != nil) {
-		err = fmt.Errorf("plan.Tap is %v, and a TAP came: %v", p.Tap, tap != nil)
+	switch {
+	case err != nil:
+	case n == 0:
+		err = io.EOF
+	default:
+		if err = json.Unmarshal(buf[:n], &p); err != nil {
+			err = fmt.Errorf("parse plan: %w", err)
+		} else if len(files) != p.files() {
+			err = fmt.Errorf("%d files came with a plan that takes %d", len(files), p.files())
+		}
 	}
 	if err != nil {
-		if tap != nil {
-			tap.Close()
-		}
+		closeAll(files)
 		return Plan{}, nil, err
 	}
-	return p, tap, nil
+	return p, files, nil
 }
 
-// oneFile returns the fd an SCM_RIGHTS message carries, if any, as a file.
-func oneFile(oob []byte, name string) (*os.File, error) {
-	fd, err := oneFD(oob)
-	if fd < 0 {
-		return nil, err
-	}
-	return os.NewFile(uintptr(fd), name), nil
-}
-
-// oneFD returns the one fd an SCM_RIGHTS message carries, or -1. More
-// than one is an error, and all are closed.
-func oneFD(oob []byte) (int, error) {
+// rights returns the fds SCM_RIGHTS messages carry.
+func rights(oob []byte) ([]int, error) {
 	msgs, err := unix.ParseSocketControlMessage(oob)
 	if err != nil {
-		return -1, err
+		return nil, err
 	}
 	var fds []int
 	for _, m := range msgs {
@@ -130,14 +142,24 @@ func oneFD(oob []byte) (int, error) {
 			fds = append(fds, got...)
 		}
 	}
-	switch len(fds) {
-	case 0:
-		return -1, nil
-	case 1:
+	return fds, nil
+}
+
+// oneFD returns the one fd an SCM_RIGHTS message carries, or -1. More
+// than one is an error, and all are closed.
+func oneFD(oob []byte) (int, error) {
+	fds, err := rights(oob)
+	switch {
+	case err != nil:
+		return -1, err
+	case len(fds) == 1:
 		return fds[0], nil
 	}
 	for _, fd := range fds {
 		unix.Close(fd)
+	}
+	if len(fds) == 0 {
+		return -1, nil
 	}
 	return -1, fmt.Errorf("%d fds came, want one", len(fds))
 }

@@ -34,9 +34,9 @@ func TestPlanThenFilesReady(t *testing.T) {
 	if err := SendFilesReady(create); err != nil {
 		t.Fatal(err)
 	}
-	got, tap, err := readPlan(mon)
-	if err != nil || tap != nil {
-		t.Fatalf("readPlan: %v, TAP %v", err, tap)
+	got, files, err := readPlan(mon)
+	if err != nil || len(files) != 0 {
+		t.Fatalf("readPlan: %v, %d files", err, len(files))
 	}
 	if got.ID != want.ID || !slices.Equal(got.VMM, want.VMM) || !got.Preconfig {
 		t.Fatalf("plan %s with %d argv, preconfig %v; want %s with %d", got.ID, len(got.VMM), got.Preconfig, want.ID, len(want.VMM))
@@ -70,8 +70,9 @@ func TestFilesReadyWhenCreateGivesUp(t *testing.T) {
 	}
 }
 
-// The TAP queue travels with the plan that says so, and only with it.
-func TestPlanCarriesTap(t *testing.T) {
+// The TAP queue and the namespaces travel with the plan that names them,
+// in its order, and only with it.
+func TestPlanCarriesFiles(t *testing.T) {
 	create, mon := seqpacketPair(t)
 	r, w, err := os.Pipe()
 	if err != nil {
@@ -79,30 +80,57 @@ func TestPlanCarriesTap(t *testing.T) {
 	}
 	defer r.Close()
 	defer w.Close()
-	if err := SendPlan(create, Plan{ID: "c1"}, w); err == nil {
-		t.Fatal("SendPlan sent a TAP with a plan without Tap")
-	}
-	if err := SendPlan(create, Plan{ID: "c1", Tap: true}, nil); err == nil {
-		t.Fatal("SendPlan sent a plan with Tap and no TAP")
-	}
-	if err := SendPlan(create, Plan{ID: "c1", Tap: true}, w); err != nil {
+	ns, err := os.Open("/proc/self/ns/uts")
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, tap, err := readPlan(mon)
-	if err != nil || tap == nil || !got.Tap {
-		t.Fatalf("readPlan: %v, TAP %v, plan.Tap %v", err, tap, got.Tap)
+	defer ns.Close()
+	if err := SendPlan(create, Plan{ID: "c1"}, []*os.File{w}); err == nil {
+		t.Fatal("SendPlan sent a file with a plan that takes none")
 	}
-	defer tap.Close()
-	if _, err := tap.WriteString("x"); err != nil {
+	if err := SendPlan(create, Plan{ID: "c1", Tap: true, Namespaces: []string{"uts"}}, []*os.File{w}); err == nil {
+		t.Fatal("SendPlan sent a plan without its namespace")
+	}
+	if err := SendPlan(create, Plan{ID: "c1", Tap: true, Namespaces: []string{"uts"}}, []*os.File{w, ns}); err != nil {
+		t.Fatal(err)
+	}
+	got, files, err := readPlan(mon)
+	if err != nil || len(files) != 2 || !got.Tap {
+		t.Fatalf("readPlan: %v, %d files, plan.Tap %v", err, len(files), got.Tap)
+	}
+	defer closeAll(files)
+	if _, err := files[0].WriteString("x"); err != nil {
 		t.Fatal(err)
 	}
 	b := make([]byte, 1)
 	if _, err := r.Read(b); err != nil || b[0] != 'x' {
-		t.Fatalf("the fd that came is not the one sent: %v %q", err, b)
+		t.Fatalf("the first fd that came is not the TAP sent: %v %q", err, b)
 	}
-	// A plan without Tap that comes with an fd is refused, the fd closed.
+	if a, b := fileID(t, ns), fileID(t, files[1]); a != b {
+		t.Errorf("the second fd that came is not the namespace sent: %v, want %v", b, a)
+	}
+	// A plan that comes with fds it does not name is refused, the fds closed.
 	unix.Sendmsg(int(create.Fd()), []byte(`{"id":"c2"}`), unix.UnixRights(int(w.Fd())), nil, 0)
-	if _, tap, err := readPlan(mon); err == nil || tap != nil {
-		t.Fatalf("readPlan of a plan without Tap and an fd: %v, TAP %v", err, tap)
+	if _, files, err := readPlan(mon); err == nil || files != nil {
+		t.Fatalf("readPlan of a plan without Tap and an fd: %v, %d files", err, len(files))
+	}
+}
+
+func fileID(t *testing.T, f *os.File) [2]uint64 {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Fstat(int(f.Fd()), &st); err != nil {
+		t.Fatal(err)
+	}
+	return [2]uint64{st.Dev, st.Ino}
+}
+
+func TestJoinNamespacesRefusesUnknownKinds(t *testing.T) {
+	f, err := os.Open("/proc/self/ns/uts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := joinNamespaces([]string{"mnt"}, []*os.File{f}); err == nil || !strings.Contains(err.Error(), "unknown") {
+		t.Fatalf("joinNamespaces of a mount namespace: %v", err)
 	}
 }
