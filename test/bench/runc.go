@@ -48,7 +48,7 @@ func (b *bench) runcCreateStart(work string) (float64, error) {
 		return exec.Command("runc", append([]string{"--root", root}, args...)...).Run()
 	}
 	var times []float64
-	for i := 0; i < rounds; i++ {
+	for i := 0; i < lifecycleRounds; i++ {
 		id := fmt.Sprintf("runc%d", i)
 		t0 := time.Now()
 		err := runc("create", "--bundle", dir, id)
