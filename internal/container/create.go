@@ -83,6 +83,9 @@ func (r *Runtime) validate(o CreateOpts, spec *specs.Spec) (*vmRequest, error) {
 	if err := state.ValidateID(o.ID); err != nil {
 		return nil, err
 	}
+	if err := state.Free(r.Root, o.ID); err != nil {
+		return nil, err
+	}
 	rootfs, err := oci.RootfsPath(o.Bundle, spec)
 	if err != nil {
 		return nil, err
@@ -142,25 +145,21 @@ func firstPositive(vs ...int) int {
 }
 
 // build starts the monitor, then makes the container's state and every
-// resource, recording each before it is made, all from a thread inside
-// the container's namespaces. What it made is returned even on error, for
+// resource, recording each before it is made, from a thread inside the
+// namespaces the spec names by path; new ones are made on a thread of
+// their own (makeNamespaces). What it made is returned even on error, for
 // rollback.
 func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mon *proc.Child, err error) {
 	err = inNamespaces(req.ns, func() error {
-		// The monitor's runtime starts on another core while the new
-		// namespaces, the state, the network and the guest are made; it
-		// waits for its plan.
+		// The monitor's runtime starts on another core while the state,
+		// the new namespaces, the network and the guest are made; it waits
+		// for its plan.
 		var sync *os.File
 		var err error
 		if mon, sync, err = r.spawnMonitor(req); err != nil {
 			return err
 		}
 		defer sync.Close()
-		nsFiles, nsNames, err := makeNamespaces(req.ns.make)
-		if err != nil {
-			return err
-		}
-		defer closeFiles(nsFiles)
 		if c, err = state.Create(r.Root, req.opts.ID); err != nil {
 			return err
 		}
@@ -172,16 +171,22 @@ func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mo
 		if st.Monitor, err = proc.Of(mon.Pid); err != nil {
 			return fmt.Errorf("monitor exited at once: %w", err)
 		}
-		// Before the plan: the VMM is forked into the monitor's cgroups.
+		// At once: the monitor's memory is charged to the cgroup it is in
+		// when it touches it, and the VMM is forked into its cgroups.
 		if err := r.joinCgroups(c, st, spec, mon.Pid); err != nil {
 			return err
 		}
+		nsFiles, nsNames, err := makeNamespaces(req.ns.make)
+		if err != nil {
+			return err
+		}
+		defer closeFiles(nsFiles)
 		nic, err := r.setupNetwork(c, st, req)
 		if err != nil {
 			return err
 		}
 		if nic != nil {
-			defer nic.Tap.Close() // the VMM holds its own copy
+			defer nic.Tap.Close() // sent with the plan: the monitor holds it until the VMM does
 		}
 		if err := c.Record(st, fileResources(ownFiles(c, req))...); err != nil {
 			return err
@@ -345,8 +350,9 @@ func (r *Runtime) spawnMonitor(req *vmRequest) (*proc.Child, *os.File, error) {
 	return mon, ours, nil
 }
 
-// launchVM hands the monitor its plan and the files it names, writes the boot files (files) while
-// a preconfig VMM starts, else before, and records the VMM once it is up.
+// launchVM hands the monitor its plan and the files it names (sent),
+// writes the boot files (files) while a preconfig VMM starts, else before,
+// and records the VMM once it is up.
 func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, plan monitor.Plan, sent []*os.File, files func() error, mon *proc.Child, sync *os.File) error {
 	if !plan.Preconfig {
 		if err := r.writeFiles(files, req); err != nil {

@@ -12,8 +12,9 @@ import (
 	"github.com/ukrun/ukrun/internal/netsetup"
 )
 
-// nsFlags maps OCI namespace types to clone flags. Mount, cgroup and time
-// namespaces stay the host's: the VMM sees only its own files.
+// nsFlags maps OCI namespace types to their clone, unshare and setns
+// flags. Mount, cgroup and time namespaces stay the host's: the VMM sees
+// only its own files.
 var nsFlags = map[specs.LinuxNamespaceType]uintptr{
 	specs.NetworkNamespace: unix.CLONE_NEWNET,
 	specs.IPCNamespace:     unix.CLONE_NEWIPC,
@@ -35,7 +36,8 @@ type nsPlan struct {
 	// PID namespace.
 	clone uintptr
 	// make: made by create while the monitor starts (a network namespace
-	// takes 0.5 ms or more), joined by the monitor before it forks the VMM.
+	// takes 0.5 ms or more), joined by the monitor's main thread, which
+	// forks the VMM; its other threads stay in create's.
 	make  []specs.LinuxNamespaceType
 	netns string // the network namespace joined; "" when a new one is made
 }
@@ -45,11 +47,16 @@ type nsPlan struct {
 func planNamespaces(s *specs.Spec) (nsPlan, error) {
 	var p nsPlan
 	hasNet := false
+	seen := map[specs.LinuxNamespaceType]bool{}
 	if s.Linux != nil {
 		for _, ns := range s.Linux.Namespaces {
 			if ns.Type == specs.UserNamespace {
 				return p, errors.New("bundle config: user namespaces are not supported for VM containers")
 			}
+			if seen[ns.Type] {
+				return p, fmt.Errorf("bundle config: the %s namespace is listed twice", ns.Type)
+			}
+			seen[ns.Type] = true
 			flag, ok := nsFlags[ns.Type]
 			switch {
 			case !ok:

@@ -52,6 +52,7 @@ func Main(log *slog.Logger) int {
 		return ExitSetup
 	}
 	sync := os.NewFile(FDSync, "sync")
+	os.Unsetenv("GOMAXPROCS") // create's, for this runtime only, not the VMM's
 	l := make(launcher)
 	// Made while create plans, not after.
 	host, vmmEnds, pairsErr := newPairs()

@@ -102,7 +102,7 @@ const maxPlanFiles = 4
 func readPlan(sock *os.File) (Plan, []*os.File, error) {
 	buf := make([]byte, maxMessage)
 	oob := make([]byte, unix.CmsgSpace(4*maxPlanFiles))
-	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	n, oobn, flags, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
 		return Plan{}, nil, fmt.Errorf("read plan: %w", err)
 	}
@@ -114,6 +114,8 @@ func readPlan(sock *os.File) (Plan, []*os.File, error) {
 	var p Plan
 	switch {
 	case err != nil:
+	case flags&(unix.MSG_CTRUNC|unix.MSG_TRUNC) != 0:
+		err = fmt.Errorf("plan cut short (flags %#x): over %d bytes or %d files", flags, maxMessage, maxPlanFiles)
 	case n == 0:
 		err = io.EOF
 	default:
@@ -227,7 +229,10 @@ func RecvReady(sock *os.File) (Ready, int, error) {
 	if n == 0 {
 		return Ready{}, -1, fmt.Errorf("monitor exited before the VMM was ready")
 	}
-	fd, _ := oneFD(oob[:oobn])
+	fd, err := oneFD(oob[:oobn])
+	if err != nil {
+		return Ready{}, -1, fmt.Errorf("read monitor answer: %w", err)
+	}
 	var r Ready
 	if err := json.Unmarshal(buf[:n], &r); err != nil {
 		return Ready{}, fd, fmt.Errorf("parse monitor answer: %w", err)

@@ -109,6 +109,12 @@ func TestPlanCarriesFiles(t *testing.T) {
 	if a, b := fileID(t, ns), fileID(t, files[1]); a != b {
 		t.Errorf("the second fd that came is not the namespace sent: %v, want %v", b, a)
 	}
+	// More files than a plan can take are cut, and the plan refused.
+	five := []int{int(w.Fd()), int(w.Fd()), int(w.Fd()), int(w.Fd()), int(w.Fd())}
+	unix.Sendmsg(int(create.Fd()), []byte(`{"id":"c3"}`), unix.UnixRights(five...), nil, 0)
+	if _, files, err := readPlan(mon); err == nil || !strings.Contains(err.Error(), "cut short") || files != nil {
+		t.Fatalf("readPlan of a plan with five fds: %v, %d files", err, len(files))
+	}
 	// A plan that comes with fds it does not name is refused, the fds closed.
 	unix.Sendmsg(int(create.Fd()), []byte(`{"id":"c2"}`), unix.UnixRights(int(w.Fd())), nil, 0)
 	if _, files, err := readPlan(mon); err == nil || files != nil {

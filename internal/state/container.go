@@ -40,6 +40,15 @@ func Create(root, id string) (*Container, error) {
 	return c, nil
 }
 
+// Free returns ErrExist when id names a container under root. Create makes
+// sure; this lets a create fail before it starts anything.
+func Free(root, id string) error {
+	if _, err := os.Lstat(filepath.Join(root, id)); err == nil {
+		return fmt.Errorf("container %s: %w", id, ErrExist)
+	}
+	return nil
+}
+
 // Open locks the directory of an existing container.
 func Open(root, id string) (*Container, error) {
 	if err := ValidateID(id); err != nil {

@@ -51,12 +51,18 @@ func TestDerive(t *testing.T) {
 
 func TestCreateOpenRemove(t *testing.T) {
 	root := t.TempDir()
+	if err := Free(root, "c1"); err != nil {
+		t.Fatalf("Free before Create: %v", err)
+	}
 	c, err := Create(root, "c1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Create(root, "c1"); !errors.Is(err, ErrExist) {
 		t.Fatalf("second Create: %v", err)
+	}
+	if err := Free(root, "c1"); !errors.Is(err, ErrExist) {
+		t.Fatalf("Free after Create: %v", err)
 	}
 	if err := c.Save(&State{Head: Head{ID: "c1", Status: Created}}); err != nil {
 		t.Fatal(err)

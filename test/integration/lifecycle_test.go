@@ -133,8 +133,8 @@ func TestLifecycleKill(t *testing.T) {
 	if err != nil || strings.TrimSpace(string(pidText)) != strconv.Itoa(s.Pid) {
 		t.Fatalf("pid file %q (%v), state pid %d", pidText, err, s.Pid)
 	}
-	// A second create of the id fails and leaves the first as it was (its
-	// monitor starts before the state dir is made, and is stopped).
+	// A second create of the id fails before it starts anything, and
+	// leaves the first as it was.
 	if r := e.ukrun("", "create", "--bundle", b, "--pid-file", pidFile, "life"); r.code == 0 || !strings.Contains(r.stderr, "already exists") {
 		t.Fatalf("create of an existing id: %+v", r)
 	}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,6 +39,10 @@ func TestVMMInContainerNamespaces(t *testing.T) {
 		if m := nsOf(t, mon, kind); m != v {
 			t.Errorf("%s namespace: monitor %s, VMM %s", kind, m, v)
 		}
+	}
+	// The monitor's GOMAXPROCS is its own, not the VMM's.
+	if env, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(vmm), "environ")); err != nil || strings.Contains(string(env), "GOMAXPROCS") {
+		t.Errorf("VMM environment %q (%v)", env, err)
 	}
 	e.must("delete", "--force", "ns1")
 
