@@ -18,7 +18,10 @@ var createCommand = &cli.Command{
 	ArgsUsage: "<container-id>",
 	Flags:     createFlags,
 	Action: func(c *cli.Context) error {
-		_, err := create(c)
+		mon, err := create(c)
+		if mon != nil {
+			mon.Release() // the subreaper reaps it
+		}
 		return err
 	},
 }

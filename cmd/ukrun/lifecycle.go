@@ -9,38 +9,39 @@ import (
 
 	"github.com/ukrun/ukrun/internal/container"
 	"github.com/ukrun/ukrun/internal/oci"
+	"github.com/ukrun/ukrun/internal/proc"
 	"github.com/ukrun/ukrun/internal/runc"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
 // create makes a VM container, or hands a bundle that is not a VM to runc.
-// It returns the pid of a VM container's monitor, a child of this process
-// (0 when runc runs it).
-func create(c *cli.Context) (int, error) {
+// It returns a VM container's monitor, a child of this process (nil when
+// runc runs it).
+func create(c *cli.Context) (*proc.Child, error) {
 	id, err := oneID(c)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := state.ValidateID(id); err != nil {
-		return 0, err
+		return nil, err
 	}
 	bundle, err := filepath.Abs(c.String("bundle"))
 	if err != nil {
-		return 0, fmt.Errorf("--bundle: %w", err)
+		return nil, fmt.Errorf("--bundle: %w", err)
 	}
 	spec, err := oci.LoadSpec(bundle)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	annotations := spec.Annotations
 	if rootfs, err := oci.RootfsPath(bundle, spec); err == nil {
 		// An image may carry its annotations in urunc.json.
 		if annotations, err = oci.Effective(spec.Annotations, rootfs); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	if !oci.IsVM(annotations) {
-		return 0, runcCreate(c, id)
+		return nil, runcCreate(c, id)
 	}
 	return rt.Create(container.CreateOpts{
 		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),

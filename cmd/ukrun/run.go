@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,18 +25,16 @@ var runCommand = &cli.Command{
 		sigs := make(chan os.Signal, 16)
 		signal.Notify(sigs, proc.Forwarded...)
 		defer signal.Stop(sigs)
-		pid, err := create(c)
-		if err != nil || pid == 0 {
+		mon, err := create(c)
+		if err != nil || mon == nil {
 			return err // runc ran it, or create failed
 		}
+		defer mon.Release()
 		id := c.Args().First()
 		if err := rt.Start(id); err != nil {
 			cleanup(id)
 			return err
 		}
-		// The monitor is our child, so pid names it until it is reaped; on
-		// Unix FindProcess always succeeds.
-		mon, _ := os.FindProcess(pid)
 		if c.Bool("detach") {
 			forwardHeld(mon, sigs)
 			return nil
@@ -47,11 +46,11 @@ var runCommand = &cli.Command{
 }
 
 // forwardHeld passes on the signals that came while run set up.
-func forwardHeld(mon *os.Process, sigs <-chan os.Signal) {
+func forwardHeld(mon *proc.Child, sigs <-chan os.Signal) {
 	for {
 		select {
 		case s := <-sigs:
-			mon.Signal(s)
+			forward(mon, s)
 		default:
 			return
 		}
@@ -60,27 +59,34 @@ func forwardHeld(mon *os.Process, sigs <-chan os.Signal) {
 
 // wait forwards sigs to the monitor until it exits and returns its exit
 // status as a container exit code.
-func wait(mon *os.Process, sigs <-chan os.Signal) int {
+func wait(mon *proc.Child, sigs <-chan os.Signal) int {
 	type exit struct {
-		ps  *os.ProcessState
+		ws  syscall.WaitStatus
 		err error
 	}
 	done := make(chan exit, 1)
 	go func() {
-		ps, err := mon.Wait()
-		done <- exit{ps, err}
+		ws, err := mon.Wait()
+		done <- exit{ws, err}
 	}()
 	for {
 		select {
 		case s := <-sigs:
-			mon.Signal(s)
+			forward(mon, s)
 		case e := <-done:
-			if e.ps == nil {
+			if e.err != nil {
 				logger.Error("run: wait for monitor", "error", e.err)
 				return 255
 			}
-			return proc.ExitCode(e.ps)
+			return proc.StatusCode(e.ws)
 		}
+	}
+}
+
+// forward passes s to the monitor through its pidfd.
+func forward(mon *proc.Child, s os.Signal) {
+	if sig, ok := s.(syscall.Signal); ok {
+		mon.Signal(sig)
 	}
 }
 

@@ -56,14 +56,14 @@ type vmRequest struct {
 }
 
 // Create makes a VM container and leaves its monitor waiting for start. It
-// returns the monitor's pid, a child of this process: one that keeps
-// running reaps it (run); one that exits leaves it to the subreaper. On
+// returns the monitor, a child of this process: one that keeps running
+// waits for it (run); one that exits releases it to the subreaper. On
 // error nothing is left.
-func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
+func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*proc.Child, error) {
 	r.Log.Debug("create: begin", "id", o.ID)
 	req, err := r.validate(o, spec)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	c, st, mon, err := r.build(req)
 	if err != nil {
@@ -71,11 +71,10 @@ func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (int, error) {
 		if rerr := r.rollback(c, st, mon); rerr != nil {
 			err = fmt.Errorf("%w (rollback: %v)", err, rerr)
 		}
-		return 0, err
+		return nil, err
 	}
-	mon.Release()
 	c.Unlock()
-	return mon.Pid, nil
+	return mon, nil
 }
 
 // validate checks everything that can be checked before making anything.
