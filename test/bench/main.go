@@ -25,7 +25,7 @@ const lifecycleRounds = 100
 
 // ratioRounds of raw QEMU and ukrun boots give start_ratio. A boot's time
 // varies by ±50 ms here: over six runs of 90 rounds the ratio of the two
-// medians moved from 0.995 to 1.053, while the median of the rounds' own
+// medians moved from 0.995 to 1.052, while the median of the rounds' own
 // differences (start_overhead_ms) stayed within -4 to 16 ms. 200 rounds
 // shrink the spread by a third.
 const ratioRounds = 200
