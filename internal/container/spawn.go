@@ -80,43 +80,35 @@ func planNamespaces(s *specs.Spec) (nsPlan, error) {
 }
 
 // makeNamespaces makes new namespaces of the given types on a thread of
-// their own, which Go then retires, and returns them as files with their
-// /proc/<pid>/ns names.
+// their own and returns them as files with their /proc/<pid>/ns names.
 func makeNamespaces(types []specs.LinuxNamespaceType) ([]*os.File, []string, error) {
 	if len(types) == 0 {
 		return nil, nil, nil
 	}
-	type made struct {
-		files []*os.File
-		names []string
-		err   error
-	}
-	c := make(chan made, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: the thread is in them
-		var m made
+	var files []*os.File
+	var names []string
+	err := onOwnThread(func() error {
 		var flags uintptr
 		for _, t := range types {
 			flags |= nsFlags[t]
 		}
 		if err := unix.Unshare(int(flags)); err != nil {
-			m.err = fmt.Errorf("make namespaces %v: %w", types, err)
-			c <- m
-			return
+			return fmt.Errorf("make namespaces %v: %w", types, err)
 		}
 		for _, t := range types {
 			f, err := os.Open("/proc/thread-self/ns/" + nsNames[t])
 			if err != nil {
-				closeFiles(m.files)
-				c <- made{err: fmt.Errorf("open new %s namespace: %w", t, err)}
-				return
+				return fmt.Errorf("open new %s namespace: %w", t, err)
 			}
-			m.files, m.names = append(m.files, f), append(m.names, nsNames[t])
+			files, names = append(files, f), append(names, nsNames[t])
 		}
-		c <- m
-	}()
-	m := <-c
-	return m.files, m.names, m.err
+		return nil
+	})
+	if err != nil {
+		closeFiles(files)
+		return nil, nil, err
+	}
+	return files, names, nil
 }
 
 func closeFiles(files []*os.File) {
@@ -125,23 +117,31 @@ func closeFiles(files []*os.File) {
 	}
 }
 
-// inNamespaces runs fn on a locked OS thread that has joined the spec's
-// namespaces given by path; fn starts the monitor from it. The thread is
-// never unlocked, so Go retires it afterwards. With none to join, fn runs
-// here: starting a thread costs more than fn's own work in the benchmark.
+// inNamespaces runs fn on a thread of its own that has joined the spec's
+// namespaces given by path; fn starts the monitor from it. With none to
+// join, fn runs here: starting a thread costs more than fn's own work in
+// the benchmark.
 func inNamespaces(p nsPlan, fn func() error) error {
 	if len(p.join) == 0 {
 		return fn()
 	}
+	return onOwnThread(func() error {
+		for _, ns := range p.join {
+			if err := setns(ns); err != nil {
+				return err
+			}
+		}
+		return fn()
+	})
+}
+
+// onOwnThread runs fn on a locked OS thread of its own, for fn that moves
+// the thread into other namespaces: the thread is never unlocked, so Go
+// retires it afterwards.
+func onOwnThread(fn func() error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		for _, ns := range p.join {
-			if err := setns(ns); err != nil {
-				errc <- err
-				return
-			}
-		}
 		errc <- fn()
 	}()
 	return <-errc
