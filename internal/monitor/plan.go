@@ -78,15 +78,11 @@ func SendPlan(sock *os.File, p Plan, files []*os.File) error {
 	}
 	b, err := json.Marshal(p)
 	if err == nil {
-		var oob []byte
-		if len(files) > 0 {
-			fds := make([]int, len(files))
-			for i, f := range files {
-				fds[i] = int(f.Fd())
-			}
-			oob = unix.UnixRights(fds...)
+		fds := make([]int, len(files))
+		for i, f := range files {
+			fds[i] = int(f.Fd())
 		}
-		err = unix.Sendmsg(int(sock.Fd()), b, oob, nil, 0)
+		err = sendMsg(sock, b, fds)
 	}
 	if err != nil {
 		return fmt.Errorf("send plan to monitor: %w", err)
@@ -101,19 +97,16 @@ const maxPlanFiles = 4
 // gave up first.
 func readPlan(sock *os.File) (Plan, []*os.File, error) {
 	buf := make([]byte, maxMessage)
-	oob := make([]byte, unix.CmsgSpace(4*maxPlanFiles))
-	n, oobn, flags, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	n, fds, flags, err := recvMsg(sock, buf, maxPlanFiles)
 	if err != nil {
 		return Plan{}, nil, fmt.Errorf("read plan: %w", err)
 	}
-	fds, err := rights(oob[:oobn])
 	files := make([]*os.File, len(fds))
 	for i, fd := range fds {
 		files[i] = os.NewFile(uintptr(fd), "plan-file")
 	}
 	var p Plan
 	switch {
-	case err != nil:
 	case flags&(unix.MSG_CTRUNC|unix.MSG_TRUNC) != 0:
 		err = fmt.Errorf("plan cut short (flags %#x): over %d bytes or %d files", flags, maxMessage, maxPlanFiles)
 	case n == 0:
@@ -132,11 +125,26 @@ func readPlan(sock *os.File) (Plan, []*os.File, error) {
 	return p, files, nil
 }
 
-// rights returns the fds SCM_RIGHTS messages carry.
-func rights(oob []byte) ([]int, error) {
-	msgs, err := unix.ParseSocketControlMessage(oob)
+// sendMsg sends b on sock as one message, with fds attached (SCM_RIGHTS).
+func sendMsg(sock *os.File, b []byte, fds []int) error {
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	return unix.Sendmsg(int(sock.Fd()), b, oob, nil, 0)
+}
+
+// recvMsg reads one message from sock into buf, with the fds attached to
+// it (room for maxFDs) and the receive flags.
+func recvMsg(sock *os.File, buf []byte, maxFDs int) (int, []int, int, error) {
+	oob := make([]byte, unix.CmsgSpace(4*maxFDs))
+	n, oobn, flags, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
 	if err != nil {
-		return nil, err
+		return 0, nil, 0, err
+	}
+	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
+	if err != nil {
+		return 0, nil, 0, err
 	}
 	var fds []int
 	for _, m := range msgs {
@@ -144,17 +152,13 @@ func rights(oob []byte) ([]int, error) {
 			fds = append(fds, got...)
 		}
 	}
-	return fds, nil
+	return n, fds, flags, nil
 }
 
-// oneFD returns the one fd an SCM_RIGHTS message carries, or -1. More
-// than one is an error, and all are closed.
-func oneFD(oob []byte) (int, error) {
-	fds, err := rights(oob)
-	switch {
-	case err != nil:
-		return -1, err
-	case len(fds) == 1:
+// oneFD returns the one fd of fds, or -1. More than one is an error, and
+// all are closed.
+func oneFD(fds []int) (int, error) {
+	if len(fds) == 1 {
 		return fds[0], nil
 	}
 	for _, fd := range fds {
@@ -207,11 +211,11 @@ type Ready struct {
 // SendReady writes r on the sync socket, with fd attached when fd >= 0.
 func SendReady(sock *os.File, r Ready, fd int) error {
 	b, _ := json.Marshal(r)
-	var oob []byte
+	var fds []int
 	if fd >= 0 {
-		oob = unix.UnixRights(fd)
+		fds = []int{fd}
 	}
-	if err := unix.Sendmsg(int(sock.Fd()), append(b, '\n'), oob, nil, 0); err != nil {
+	if err := sendMsg(sock, append(b, '\n'), fds); err != nil {
 		return fmt.Errorf("send ready: %w", err)
 	}
 	return nil
@@ -221,15 +225,14 @@ func SendReady(sock *os.File, r Ready, fd int) error {
 // answer with Error is returned as that error.
 func RecvReady(sock *os.File) (Ready, int, error) {
 	buf := make([]byte, 64<<10)
-	oob := make([]byte, unix.CmsgSpace(4))
-	n, oobn, _, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	n, fds, _, err := recvMsg(sock, buf, 1)
 	if err != nil {
 		return Ready{}, -1, fmt.Errorf("read monitor answer: %w", err)
 	}
 	if n == 0 {
 		return Ready{}, -1, fmt.Errorf("monitor exited before the VMM was ready")
 	}
-	fd, err := oneFD(oob[:oobn])
+	fd, err := oneFD(fds)
 	if err != nil {
 		return Ready{}, -1, fmt.Errorf("read monitor answer: %w", err)
 	}
