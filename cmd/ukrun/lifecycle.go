@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
 	"github.com/ukrun/ukrun/internal/container"
@@ -29,24 +30,36 @@ func create(c *cli.Context) (*proc.Child, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--bundle: %w", err)
 	}
-	spec, err := oci.LoadSpec(bundle)
-	if err != nil {
-		return nil, err
-	}
-	annotations := spec.Annotations
-	if rootfs, err := oci.RootfsPath(bundle, spec); err == nil {
-		// An image may carry its annotations in urunc.json.
-		if annotations, err = oci.Effective(spec.Annotations, rootfs); err != nil {
+	// Its runtime starts while the spec is read; rt.Create uses or stops it.
+	early := rt.ForkEarlyMonitor(id, c.String("console-socket"))
+	spec, annotations, err := loadBundle(bundle)
+	if err != nil || !oci.IsVM(annotations) {
+		early.Discard()
+		if err != nil {
 			return nil, err
 		}
-	}
-	if !oci.IsVM(annotations) {
 		return nil, runcCreate(c, id)
 	}
 	return rt.Create(container.CreateOpts{
 		ID: id, Bundle: bundle, PidFile: c.String("pid-file"), ConsoleSocket: c.String("console-socket"),
-		Annotations: annotations, StartAtOnce: c.Command.Name == "run",
+		Annotations: annotations, StartAtOnce: c.Command.Name == "run", Early: early,
 	}, spec)
+}
+
+// loadBundle reads the bundle's spec and the annotations that decide how it
+// runs: an image may carry its annotations in urunc.json.
+func loadBundle(bundle string) (*specs.Spec, map[string]string, error) {
+	spec, err := oci.LoadSpec(bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	annotations := spec.Annotations
+	if rootfs, err := oci.RootfsPath(bundle, spec); err == nil {
+		if annotations, err = oci.Effective(spec.Annotations, rootfs); err != nil {
+			return nil, nil, err
+		}
+	}
+	return spec, annotations, nil
 }
 
 // runcCreate runs `runc create` (or run) for a bundle that is not a VM, in a

@@ -15,8 +15,8 @@ import (
 // or the slave of a new pty whose master goes to --console-socket, which
 // becomes the monitor's controlling terminal (sys). The returned closer
 // releases this process's copies.
-func (r *Runtime) stdio(sys *syscall.SysProcAttr, req *vmRequest) ([]*os.File, io.Closer, error) {
-	if req.opts.ConsoleSocket == "" {
+func (r *Runtime) stdio(sys *syscall.SysProcAttr, consoleSocket string) ([]*os.File, io.Closer, error) {
+	if consoleSocket == "" {
 		return []*os.File{os.Stdin, os.Stdout, os.Stderr}, io.NopCloser(nil), nil
 	}
 	master, slave, err := pty.Open()
@@ -29,7 +29,7 @@ func (r *Runtime) stdio(sys *syscall.SysProcAttr, req *vmRequest) ([]*os.File, i
 		slave.Close()
 		return nil, nil, err
 	}
-	if err := sendMaster(req.opts.ConsoleSocket, master, slave.Name()); err != nil {
+	if err := sendMaster(consoleSocket, master, slave.Name()); err != nil {
 		slave.Close()
 		return nil, nil, err
 	}

@@ -38,6 +38,9 @@ type CreateOpts struct {
 	// at create may run from the first instruction instead of waiting to
 	// be resumed. Ignored when hooks must run between the two.
 	StartAtOnce bool
+	// Early: a monitor forked before the spec was read, used if it fits
+	// and else stopped. Create takes it over on every path.
+	Early *EarlyMonitor
 }
 
 // vmRequest is a validated VM bundle, before anything is made.
@@ -61,6 +64,7 @@ type vmRequest struct {
 // error nothing is left.
 func (r *Runtime) Create(o CreateOpts, spec *specs.Spec) (*proc.Child, error) {
 	r.Log.Debug("create: begin", "id", o.ID)
+	defer o.Early.Discard() // unless build took it
 	req, err := r.validate(o, spec)
 	if err != nil {
 		return nil, err
@@ -143,9 +147,9 @@ func firstPositive(vs ...int) int {
 	return 0
 }
 
-// build starts the monitor, then makes the container's state and every
-// resource, recording each before it is made, from a thread inside the
-// namespaces the spec names by path; new ones are made on a thread of
+// build takes or starts the monitor, then makes the container's state and
+// every resource, recording each before it is made, from a thread inside
+// the namespaces the spec names by path; new ones are made on a thread of
 // their own (makeNamespaces). What it made is returned even on error, for
 // rollback.
 func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mon *proc.Child, err error) {
@@ -155,7 +159,7 @@ func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mo
 		// for its plan.
 		var sync *os.File
 		var err error
-		if mon, sync, err = r.spawnMonitor(req); err != nil {
+		if mon, sync, err = r.monitorFor(req); err != nil {
 			return err
 		}
 		defer sync.Close()
@@ -175,7 +179,7 @@ func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mo
 		if err := r.joinCgroups(c, st, spec, mon.Pid); err != nil {
 			return err
 		}
-		nsFiles, nsNames, err := makeNamespaces(req.ns.make)
+		nsFiles, nsNames, err := vmmNamespaces(req.ns)
 		if err != nil {
 			return err
 		}
@@ -320,27 +324,27 @@ func linuxVMSpec(boot *linux.Boot, caps vmm.Caps, consoleLog string, disks []vmm
 	return spec
 }
 
-// spawnMonitor starts the monitor from the calling thread, inside the
-// container's namespaces. It returns the socket on which the monitor waits
-// for its plan.
-func (r *Runtime) spawnMonitor(req *vmRequest) (*proc.Child, *os.File, error) {
+// spawnMonitor starts the monitor of container id from the calling thread,
+// in its namespaces, and in a new PID namespace when clone says so. It
+// returns the socket on which the monitor waits for its plan.
+func (r *Runtime) spawnMonitor(id, bin string, clone uintptr, consoleSocket string) (*proc.Child, *os.File, error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
 	defer theirs.Close()
-	sys := &syscall.SysProcAttr{Setsid: true, Cloneflags: req.ns.clone}
-	files, stdio, err := r.stdio(sys, req)
+	sys := &syscall.SysProcAttr{Setsid: true, Cloneflags: clone}
+	files, stdio, err := r.stdio(sys, consoleSocket)
 	if err != nil {
 		ours.Close()
 		return nil, nil, err
 	}
-	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), filepath.Join(r.Root, req.opts.ID))
+	argv := append(append([]string{"ukrun-monitor"}, r.MonitorArg...), filepath.Join(r.Root, id))
 	// One P is plenty for a relay, and its runtime starts sooner (0.2 ms)
 	// with three fewer threads and 250 KiB less resident.
 	env := []string{"PATH=" + os.Getenv("PATH"), "GOMAXPROCS=1"}
-	mon, err := proc.Spawn(req.monitor, argv, env, append(files, theirs), sys)
+	mon, err := proc.Spawn(bin, argv, env, append(files, theirs), sys)
 	stdio.Close()
 	if err != nil {
 		ours.Close()

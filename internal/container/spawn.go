@@ -31,13 +31,16 @@ var nsNames = map[specs.LinuxNamespaceType]string{
 
 // nsPlan says where the monitor and the VMM live.
 type nsPlan struct {
-	join []specs.LinuxNamespace // joined by path before the monitor starts
+	// join: given by path, joined by the thread that makes the network and
+	// forks a monitor that was not forked early.
+	join []specs.LinuxNamespace
 	// clone: made by the kernel for the monitor, which is pid 1 of a new
 	// PID namespace.
 	clone uintptr
 	// make: made by create while the monitor starts (a network namespace
-	// takes 0.5 ms or more), joined by the monitor's main thread, which
-	// forks the VMM; its other threads stay in create's.
+	// takes 0.5 ms or more). These and the network, IPC and UTS ones of
+	// join are joined by the monitor's main thread, which forks the VMM;
+	// its other threads stay where the monitor was forked.
 	make  []specs.LinuxNamespaceType
 	netns string // the network namespace joined; "" when a new one is made
 }
@@ -77,6 +80,30 @@ func planNamespaces(s *specs.Spec) (nsPlan, error) {
 		return p, errors.New("bundle config: a VM container needs a network namespace of its own, not the host's (add a network namespace to linux.namespaces)")
 	}
 	return p, nil
+}
+
+// vmmNamespaces returns the network, IPC and UTS namespaces the monitor's
+// main thread joins before it forks the VMM, as files with their
+// /proc/<pid>/ns names: the new ones, made on a thread of their own, then
+// the ones given by path.
+func vmmNamespaces(p nsPlan) ([]*os.File, []string, error) {
+	files, names, err := makeNamespaces(p.make)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, ns := range p.join {
+		name, ok := nsNames[ns.Type]
+		if !ok {
+			continue // the PID namespace: the monitor was forked in it
+		}
+		f, err := os.Open(ns.Path)
+		if err != nil {
+			closeFiles(files)
+			return nil, nil, fmt.Errorf("open %s namespace %s: %w", ns.Type, ns.Path, err)
+		}
+		files, names = append(files, f), append(names, name)
+	}
+	return files, names, nil
 }
 
 // makeNamespaces makes new namespaces of the given types on a thread of

@@ -7,11 +7,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// nsTypes are the namespaces create may make for the VMM (Plan.Namespaces).
+// nsTypes are the namespaces a plan may hand the VMM (Plan.Namespaces).
 var nsTypes = map[string]int{"net": unix.CLONE_NEWNET, "ipc": unix.CLONE_NEWIPC, "uts": unix.CLONE_NEWUTS}
 
 // joinNamespaces moves the calling thread, the main one that forks the VMM,
-// into the namespaces create made, and closes their files.
+// into the plan's namespaces, and closes their files.
 func joinNamespaces(names []string, files []*os.File) error {
 	defer closeAll(files)
 	for i, f := range files {

@@ -36,9 +36,9 @@ type Plan struct {
 	Channels bool `json:"channels"`
 	// ExitFile holds a Linux guest's exit message when it has no channels.
 	ExitFile string `json:"exit_file,omitempty"`
-	// Namespaces create made for the VMM ("net", "ipc", "uts"), whose fds
-	// follow the TAP's: the monitor's main thread joins them before it
-	// forks the VMM.
+	// Namespaces are the container's ("net", "ipc", "uts"), made by
+	// create or given by path, whose fds follow the TAP's: the monitor's
+	// main thread joins them before it forks the VMM.
 	Namespaces []string `json:"namespaces,omitempty"`
 }
 

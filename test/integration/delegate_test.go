@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -22,6 +23,28 @@ func TestNonVMBundleRunsUnderRunc(t *testing.T) {
 	}
 
 	b = runcBundle(t, []string{"/bin/testapp", "sleep=600"})
+	// The monitor create forks early on the guess of a VM is gone while
+	// runc runs the container.
+	run := ukrunCmd(e.root, "run", "--bundle", b, "plain1")
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; e.ukrun("", "state", "plain1").code != 0; i++ {
+		if i == 600 {
+			t.Fatal("ukrun run made no container")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	e.waitStatus("plain1", specs.StateRunning, 30*time.Second)
+	for _, p := range processesMentioning(e.root) {
+		if strings.Contains(p, "ukrun-monitor") {
+			t.Errorf("monitor left by a runc run: %s", p)
+		}
+	}
+	e.must("kill", "plain1", "KILL")
+	run.Wait()
+	e.must("delete", "--force", "plain1")
+
 	e.must("create", "--bundle", b, "plain2")
 	if s := e.state("plain2"); s.Status != specs.StateCreated {
 		t.Fatalf("state after create: %+v", s)

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,4 +79,63 @@ func TestVMMInContainerNamespaces(t *testing.T) {
 	pid := e.state("ns2").Pid
 	e.must("delete", "--force", "ns2")
 	waitExit(t, pid, 30*time.Second)
+}
+
+// A spec that shares the host's PID namespace, or names one by path, gets
+// a monitor forked in it, not the one create forks early into a new one;
+// the early one is stopped (the test's leak check sees no stray monitor).
+func TestVMMInSpecPIDNamespace(t *testing.T) {
+	e := newEnv(t)
+	b := bundle(t, []string{"sleep=600"}, nil)
+	s := readSpec(t, b)
+	var rest []specs.LinuxNamespace
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type != specs.PIDNamespace {
+			rest = append(rest, ns)
+		}
+	}
+	s.Linux.Namespaces = rest
+	writeSpec(t, b, s)
+	e.must("create", "--bundle", b, "pid1")
+	self := nsOf(t, os.Getpid(), "pid")
+	for _, p := range []int{e.state("pid1").Pid, e.vmmPid("pid1")} {
+		if got := nsOf(t, p, "pid"); got != self {
+			t.Errorf("pid %d is in PID namespace %s, not the host's %s", p, got, self)
+		}
+	}
+	e.must("delete", "--force", "pid1")
+
+	// A process in a PID namespace of its own: pid 1 there.
+	holder := exec.Command("unshare", "--pid", "--fork", "sleep", "600")
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { holder.Process.Kill(); holder.Wait() }()
+	init := childOf(t, holder.Process.Pid)
+	path := filepath.Join("/proc", strconv.Itoa(init), "ns", "pid")
+	s.Linux.Namespaces = append(rest, specs.LinuxNamespace{Type: specs.PIDNamespace, Path: path})
+	writeSpec(t, b, s)
+	e.must("create", "--bundle", b, "pid2")
+	want := nsOf(t, init, "pid")
+	for _, p := range []int{e.state("pid2").Pid, e.vmmPid("pid2")} {
+		if got := nsOf(t, p, "pid"); got != want {
+			t.Errorf("pid %d is in PID namespace %s, not the spec's %s", p, got, want)
+		}
+	}
+	e.must("delete", "--force", "pid2")
+}
+
+// childOf waits for the first child of pid and returns it.
+func childOf(t *testing.T, pid int) int {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			c, _ := strconv.Atoi(f[0])
+			return c
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("pid %d has no child", pid)
+	return 0
 }
