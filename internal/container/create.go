@@ -21,6 +21,7 @@ import (
 	"github.com/ukrun/ukrun/internal/netsetup"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
+	"github.com/ukrun/ukrun/internal/record"
 	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/teardown"
 	"github.com/ukrun/ukrun/internal/vmm"
@@ -205,7 +206,7 @@ func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mo
 		if plan.Tap {
 			sent = append(sent, nic.Tap)
 		}
-		plan.Namespaces = nsNames
+		plan.Namespaces, plan.Network = nsNames, record.Network(st.Resources)
 		return r.launchVM(c, st, req, plan, append(sent, nsFiles...), files, mon, sync)
 	})
 	return c, st, mon, err
@@ -275,7 +276,8 @@ func (r *Runtime) prepare(c *state.Container, req *vmRequest, nic *netsetup.Resu
 	if err := unix.Mkfifo(c.Path(state.StartFifo), 0o600); err != nil {
 		return monitor.Plan{}, nil, fmt.Errorf("make start fifo: %w", err)
 	}
-	plan := monitor.Plan{ID: req.opts.ID, Dir: c.Dir, VMM: append([]string{req.vmmBin}, launch.Argv...),
+	plan := monitor.Plan{ID: req.opts.ID, VMM: append([]string{req.vmmBin}, launch.Argv...),
+		VMMLog: c.Path(state.VMMLog), StartFifo: c.Path(state.StartFifo),
 		Tap: nic != nil && caps.TapFD, Terminal: req.spec.Process.Terminal, BootTimeout: r.Config.BootTimeout,
 		Paused: caps.Paused, Running: running, Preconfig: spec.Preconfig, Channels: linuxGuest && caps.Ports}
 	if linuxGuest && !caps.Ports {
@@ -467,7 +469,7 @@ func (r *Runtime) joinCgroups(c *state.Container, st *state.State, spec *specs.S
 	if err != nil {
 		return err
 	}
-	record := func(d string) error { return c.Record(st, state.Resource{Kind: state.KindCgroup, Path: d}) }
+	record := func(d string) error { return c.Record(st, record.Resource{Kind: record.KindCgroup, Path: d}) }
 	for _, d := range dirs {
 		if err := cgroups.Join(d, pid, record); err != nil {
 			return err
@@ -477,10 +479,10 @@ func (r *Runtime) joinCgroups(c *state.Container, st *state.State, spec *specs.S
 }
 
 // fileResources are the records of files create makes.
-func fileResources(paths []string) []state.Resource {
-	rs := make([]state.Resource, len(paths))
+func fileResources(paths []string) []record.Resource {
+	rs := make([]record.Resource, len(paths))
 	for i, p := range paths {
-		rs[i] = state.Resource{Kind: state.KindFile, Path: p}
+		rs[i] = record.Resource{Kind: record.KindFile, Path: p}
 	}
 	return rs
 }

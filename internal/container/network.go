@@ -6,6 +6,7 @@ import (
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
 	"github.com/ukrun/ukrun/internal/netsetup"
+	"github.com/ukrun/ukrun/internal/record"
 	"github.com/ukrun/ukrun/internal/state"
 )
 
@@ -20,7 +21,7 @@ func (r *Runtime) setupNetwork(c *state.Container, st *state.State, req *vmReque
 	if err != nil {
 		return nil, err
 	}
-	rec := func(res state.Resource) error { return c.Record(st, res) }
+	rec := func(res record.Resource) error { return c.Record(st, res) }
 	nic, err := netsetup.Setup(req.opts.ID, req.ns.netns, ino, !req.backend.Caps().TapFD, r.alive, rec)
 	if err != nil {
 		return nil, err

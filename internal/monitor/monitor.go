@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"time"
@@ -16,7 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/guest/proto"
-	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/vmm/qemu"
 )
 
@@ -126,7 +124,7 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 		if errors.Is(err, errCreateGaveUp) {
 			return -1, err
 		}
-		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(filepath.Join(m.plan.Dir, state.VMMLog)))
+		return -1, fmt.Errorf("VMM did not come up: %w%s", err, tail(m.plan.VMMLog))
 	}
 	m.log.Debug("monitor: VMM ready", "running", m.plan.Running)
 	return m.vm.PidFD, nil
@@ -145,7 +143,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 	defer func() { closeAll(vmmFiles) }()
 	stdout, stderr := os.Stdout, os.Stderr
 	if m.plan.Channels {
-		logf, err := os.OpenFile(filepath.Join(m.plan.Dir, state.VMMLog), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		logf, err := os.OpenFile(m.plan.VMMLog, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("open VMM log: %w", err)
 		}

@@ -11,13 +11,16 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 // Plan is what create hands the monitor over the sync socket.
 type Plan struct {
 	ID          string   `json:"id"`
-	Dir         string   `json:"dir"`          // the container's state dir
 	VMM         []string `json:"vmm"`          // VMM argv, binary first
+	VMMLog      string   `json:"vmm_log"`      // where the VMM's own messages go (Channels)
+	StartFifo   string   `json:"start_fifo"`   // opened by start: see awaitStart
 	Terminal    bool     `json:"terminal"`     // stdio is a pty: relay stdin and stdout only
 	Tap         bool     `json:"tap"`          // the TAP queue travels with the plan, first
 	BootTimeout int      `json:"boot_timeout"` // seconds for the VMM to come up
@@ -36,6 +39,9 @@ type Plan struct {
 	Channels bool `json:"channels"`
 	// ExitFile holds a Linux guest's exit message when it has no channels.
 	ExitFile string `json:"exit_file,omitempty"`
+	// Network is the container's recorded network objects: the monitor
+	// removes them the moment its VMM is gone.
+	Network []record.Resource `json:"network,omitempty"`
 	// Namespaces are the container's ("net", "ipc", "uts"), made by
 	// create or given by path, whose fds follow the TAP's: the monitor's
 	// main thread joins them before it forks the VMM.

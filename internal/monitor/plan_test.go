@@ -4,11 +4,13 @@ import (
 	"errors"
 	"io"
 	"os"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 func seqpacketPair(t *testing.T) (create, mon *os.File) {
@@ -26,8 +28,9 @@ func seqpacketPair(t *testing.T) (create, mon *os.File) {
 // read would cut), and the files message follows it.
 func TestPlanThenFilesReady(t *testing.T) {
 	create, mon := seqpacketPair(t)
-	want := Plan{ID: "c1", Dir: "/run/ukrun/c1", VMM: []string{"/usr/bin/qemu-system-x86_64", "-append", strings.Repeat("x", 20000)},
-		Paused: true, Preconfig: true, BootTimeout: 10}
+	want := Plan{ID: "c1", VMM: []string{"/usr/bin/qemu-system-x86_64", "-append", strings.Repeat("x", 20000)},
+		VMMLog: "/run/ukrun/c1/vmm.log", StartFifo: "/run/ukrun/c1/start.fifo", Paused: true, Preconfig: true, BootTimeout: 10,
+		Network: []record.Resource{{Kind: record.KindTap, Net: &record.NetObject{Netns: "/run/netns/p", NetnsIno: 7, Link: "uk1", Alias: "ukrun:c1"}}}}
 	if err := SendPlan(create, want, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -38,8 +41,8 @@ func TestPlanThenFilesReady(t *testing.T) {
 	if err != nil || len(files) != 0 {
 		t.Fatalf("readPlan: %v, %d files", err, len(files))
 	}
-	if got.ID != want.ID || !slices.Equal(got.VMM, want.VMM) || !got.Preconfig {
-		t.Fatalf("plan %s with %d argv, preconfig %v; want %s with %d", got.ID, len(got.VMM), got.Preconfig, want.ID, len(want.VMM))
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("plan %s with %d argv, preconfig %v, network %v; want %s with %d", got.ID, len(got.VMM), got.Preconfig, got.Network, want.ID, len(want.VMM))
 	}
 	if err := awaitFilesReady(mon); err != nil {
 		t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/ukrun/ukrun/internal/proc"
-	"github.com/ukrun/ukrun/internal/state"
 	"github.com/ukrun/ukrun/internal/teardown"
 )
 
@@ -129,7 +128,7 @@ func (m *monitor) forward(sig unix.Signal) {
 // run and tells start the outcome: "ok", with the VMM's pid (as the
 // monitor sees it) when it was exec'd just now, or "error <text>".
 func (m *monitor) awaitStart() (*vmmProc, error) {
-	fifo, err := os.OpenFile(m.plan.Dir+"/"+state.StartFifo, os.O_WRONLY, 0)
+	fifo, err := os.OpenFile(m.plan.StartFifo, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("open start fifo: %w", err)
 	}
@@ -177,15 +176,9 @@ func forwardable(s os.Signal) (unix.Signal, bool) {
 }
 
 // cleanNetwork removes the container's network objects the moment the VMM
-// is gone, from the record create saved.
+// is gone, from the record create handed over with the plan.
 func (m *monitor) cleanNetwork() {
-	c := &state.Container{ID: m.plan.ID, Dir: m.plan.Dir}
-	st, err := c.Load()
-	if err != nil {
-		m.log.Error("monitor: read record for network cleanup", "error", err)
-		return
-	}
-	if err := teardown.Network(st.Resources); err != nil {
+	if err := teardown.Network(m.plan.Network); err != nil {
 		m.log.Error("monitor: network cleanup", "error", err)
 	}
 }

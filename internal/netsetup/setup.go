@@ -7,11 +7,11 @@ import (
 
 	"github.com/vishvananda/netlink"
 
-	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 // Recorder saves a resource in the container's record before it is made.
-type Recorder func(state.Resource) error
+type Recorder func(record.Resource) error
 
 // Liveness tells whether container id still exists and its monitor runs.
 type Liveness func(id string) bool
@@ -35,12 +35,14 @@ func Setup(id, nsPath string, ino uint64, persistent bool, live Liveness, rec Re
 	if err := reclaim(id, pod.Link, live); err != nil {
 		return nil, err
 	}
-	obj := func(link string) *state.NetObject { return &state.NetObject{Netns: nsPath, NetnsIno: ino, Link: link} }
+	obj := func(link string) *record.NetObject {
+		return &record.NetObject{Netns: nsPath, NetnsIno: ino, Link: link}
+	}
 	res := &Result{TapName: TapName(id), Pod: pod}
 
 	tapObj := obj(res.TapName)
 	tapObj.Alias = Alias(id)
-	if err := rec(state.Resource{Kind: state.KindTap, Net: tapObj}); err != nil {
+	if err := rec(record.Resource{Kind: record.KindTap, Net: tapObj}); err != nil {
 		return nil, err
 	}
 	tap, err := createTap(res.TapName, tapObj.Alias, pod.MTU, persistent)
@@ -101,14 +103,14 @@ func createTap(name, alias string, mtu int, persistent bool) (*netlink.Tuntap, e
 // redirect sends everything arriving on from out of to: an ingress qdisc
 // on from (recorded only if ukrun adds it) and a match-all u32 filter
 // with a mirred egress redirect.
-func redirect(obj func(string) *state.NetObject, rec Recorder, from, to netlink.Link) error {
+func redirect(obj func(string) *record.NetObject, rec Recorder, from, to netlink.Link) error {
 	name := from.Attrs().Name
 	has, err := hasIngress(from)
 	if err != nil {
 		return err
 	}
 	if !has {
-		if err := rec(state.Resource{Kind: state.KindQdisc, Net: obj(name)}); err != nil {
+		if err := rec(record.Resource{Kind: record.KindQdisc, Net: obj(name)}); err != nil {
 			return err
 		}
 		if err := netlink.QdiscAdd(ingress(from)); err != nil {
@@ -117,7 +119,7 @@ func redirect(obj func(string) *state.NetObject, rec Recorder, from, to netlink.
 	}
 	f := obj(name)
 	f.Prio, f.Redirect, f.RedirIdx = Prio, to.Attrs().Name, to.Attrs().Index
-	if err := rec(state.Resource{Kind: state.KindFilter, Net: f}); err != nil {
+	if err := rec(record.Resource{Kind: record.KindFilter, Net: f}); err != nil {
 		return err
 	}
 	filter := &netlink.U32{

@@ -7,12 +7,12 @@ import (
 
 	"github.com/vishvananda/netlink"
 
-	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 // Undo removes one recorded network object. A namespace, link or object
 // that is gone counts as done; an object that is not ukrun's is left.
-func Undo(r state.Resource) error {
+func Undo(r record.Resource) error {
 	if r.Net == nil {
 		return fmt.Errorf("resource %s is not a network object", r.Kind)
 	}
@@ -23,7 +23,7 @@ func Undo(r state.Resource) error {
 	return err
 }
 
-func undoHere(kind string, o *state.NetObject) error {
+func undoHere(kind string, o *record.NetObject) error {
 	link, err := netlink.LinkByName(o.Link)
 	if err != nil {
 		if isGone(err) {
@@ -32,12 +32,12 @@ func undoHere(kind string, o *state.NetObject) error {
 		return fmt.Errorf("find link %s: %w", o.Link, err)
 	}
 	switch kind {
-	case state.KindTap:
+	case record.KindTap:
 		if link.Attrs().Alias != o.Alias {
 			return nil // the name is someone else's now
 		}
 		return ignoreGone(netlink.LinkDel(link), "remove tap "+o.Link)
-	case state.KindFilter:
+	case record.KindFilter:
 		fs, err := ourFilters(link)
 		if err != nil {
 			return err
@@ -51,7 +51,7 @@ func undoHere(kind string, o *state.NetObject) error {
 			}
 		}
 		return nil
-	case state.KindQdisc:
+	case record.KindQdisc:
 		// Someone may have hung filters on the qdisc ukrun added: then it stays.
 		fs, err := netlink.FilterList(link, netlink.HANDLE_MIN_INGRESS)
 		if err != nil && !isGone(err) {

@@ -15,6 +15,7 @@ import (
 	"github.com/ukrun/ukrun/internal/config"
 	"github.com/ukrun/ukrun/internal/oci"
 	"github.com/ukrun/ukrun/internal/proc"
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 // Status values of the OCI state, plus paused (a VM stopped by the runtime).
@@ -48,7 +49,7 @@ type State struct {
 	VMMArgv     []string          `json:"vmm_argv,omitempty"` // as launched, fds per monitor.FD*
 	VM          *oci.VM           `json:"vm"`
 	Limits      *Limits           `json:"limits,omitempty"` // memory and cpu last set by update
-	Resources   []Resource        `json:"resources,omitempty"`
+	Resources   []record.Resource `json:"resources,omitempty"`
 }
 
 // Head is the part of State that start needs to let a VM run, the first

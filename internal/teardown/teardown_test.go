@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ukrun/ukrun/internal/state"
+	"github.com/ukrun/ukrun/internal/record"
 )
 
 func TestAllReverseToleratesGoneAndReportsAll(t *testing.T) {
@@ -17,12 +17,12 @@ func TestAllReverseToleratesGoneAndReportsAll(t *testing.T) {
 	os.MkdirAll(inner, 0o755)
 	full := filepath.Join(dir, "full")
 	os.MkdirAll(filepath.Join(full, "child"), 0o755)
-	err := All([]state.Resource{
-		{Kind: state.KindDir, Path: full},                        // not empty: reported
-		{Kind: state.KindDir, Path: outer},                       // removable only after inner
-		{Kind: state.KindDir, Path: inner},                       // undone first
-		{Kind: state.KindFile, Path: filepath.Join(dir, "gone")}, // already gone: fine
-		{Kind: state.KindTap, Net: &state.NetObject{Netns: filepath.Join(dir, "no-netns"), Link: "uk0"}}, // netns gone: fine
+	err := All([]record.Resource{
+		{Kind: record.KindDir, Path: full},                                                                 // not empty: reported
+		{Kind: record.KindDir, Path: outer},                                                                // removable only after inner
+		{Kind: record.KindDir, Path: inner},                                                                // undone first
+		{Kind: record.KindFile, Path: filepath.Join(dir, "gone")},                                          // already gone: fine
+		{Kind: record.KindTap, Net: &record.NetObject{Netns: filepath.Join(dir, "no-netns"), Link: "uk0"}}, // netns gone: fine
 	})
 	if _, serr := os.Stat(outer); !errors.Is(serr, os.ErrNotExist) {
 		t.Errorf("outer dir still there")
@@ -38,7 +38,7 @@ func TestAllReverseToleratesGoneAndReportsAll(t *testing.T) {
 func TestNetworkSkipsFiles(t *testing.T) {
 	f := filepath.Join(t.TempDir(), "keep")
 	os.WriteFile(f, nil, 0o600)
-	if err := Network([]state.Resource{{Kind: state.KindFile, Path: f}}); err != nil {
+	if err := Network([]record.Resource{{Kind: record.KindFile, Path: f}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(f); err != nil {
