@@ -6,8 +6,8 @@
 package netsetup
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"fmt"
+	"hash/fnv"
 	"strings"
 )
 
@@ -18,10 +18,14 @@ const Prio = 0xC0DE
 // aliasPrefix starts the alias of every TAP ukrun makes; the id follows.
 const aliasPrefix = "ukrun:"
 
-// TapName derives a TAP name (15 bytes at most) from a container id.
+// TapName derives a TAP name (15 bytes at most) from a container id: 52
+// bits of its FNV-1a hash. A clash is refused, never taken over: a TAP is
+// ukrun's only by its alias. (Not crypto/sha256: its package inits cost
+// the monitor's start 0.1 ms.)
 func TapName(id string) string {
-	sum := sha256.Sum256([]byte(id))
-	return "uk" + hex.EncodeToString(sum[:])[:13]
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return fmt.Sprintf("uk%013x", h.Sum64()>>12)
 }
 
 // Alias is the alias of the TAP of container id.
