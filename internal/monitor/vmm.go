@@ -54,7 +54,7 @@ func (l launcher) launch(argv []string, files []*os.File, stdout, stderr *os.Fil
 	}
 	v := &vmmProc{Child: child, done: make(chan syscall.WaitStatus, 1)}
 	go func() {
-		ws, _ := v.Wait()
+		ws, _ := v.WaitPolled()
 		v.done <- ws
 	}()
 	return v, nil

@@ -66,6 +66,39 @@ func (c *Child) Wait() (syscall.WaitStatus, error) {
 	}
 }
 
+// WaitPolled reaps the child as Wait does, having waited for its exit on
+// the pidfd through the runtime's poller. A goroutine blocked in wait4
+// holds its P until sysmon takes the P back, up to 10 ms later: in a
+// process with one P, as the monitor is, every other goroutine waits that
+// long.
+func (c *Child) WaitPolled() (syscall.WaitStatus, error) {
+	fd, err := unix.FcntlInt(uintptr(c.PidFD), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return 0, fmt.Errorf("pid %d: dup pidfd: %w", c.Pid, err)
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return 0, fmt.Errorf("pid %d: pidfd: %w", c.Pid, err)
+	}
+	f := os.NewFile(uintptr(fd), "pidfd") // non-blocking: the poller's
+	defer f.Close()
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return 0, err
+	}
+	var ws syscall.WaitStatus
+	var werr error
+	// Readable once the child has exited; wait4 does not block then.
+	if err := rc.Read(func(uintptr) bool {
+		var pid int
+		pid, werr = syscall.Wait4(c.Pid, &ws, syscall.WNOHANG, nil)
+		return pid == c.Pid || (werr != nil && !errors.Is(werr, syscall.EINTR))
+	}); err != nil {
+		return 0, err
+	}
+	return ws, werr
+}
+
 // Stop kills the child, reaps it and releases its pidfd.
 func (c *Child) Stop() {
 	c.Signal(unix.SIGKILL)

@@ -2,7 +2,9 @@ package proc
 
 import (
 	"os"
+	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -80,5 +82,42 @@ func TestSpawnMissingBinary(t *testing.T) {
 	files := []*os.File{os.Stdin, os.Stdout, os.Stderr}
 	if _, err := Spawn("/nonexistent/ukrun-monitor", []string{"x"}, nil, files, &syscall.SysProcAttr{}); err == nil {
 		t.Fatal("Spawn of a missing binary succeeded")
+	}
+}
+
+// WaitPolled waits for the exit in the runtime's poller ("IO wait"), not
+// in a syscall that holds the goroutine's P, and gives the status.
+func TestChildWaitPolled(t *testing.T) {
+	c := spawnForTest(t, "/bin/sleep", "30")
+	defer c.Release()
+	type result struct {
+		ws  syscall.WaitStatus
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ws, err := c.WaitPolled()
+		done <- result{ws, err}
+	}()
+	parked := false
+	for i := 0; i < 500 && !parked; i++ {
+		time.Sleep(10 * time.Millisecond)
+		buf := make([]byte, 1<<20)
+		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+			if strings.Contains(g, "WaitPolled") && strings.Contains(g, "[IO wait") {
+				parked = true
+			}
+		}
+	}
+	if !parked {
+		t.Error("WaitPolled is not parked in the poller")
+	}
+	c.Signal(syscall.SIGTERM)
+	r := <-done
+	if r.err != nil || StatusCode(r.ws) != 128+int(syscall.SIGTERM) {
+		t.Errorf("WaitPolled = %v (code %d), %v; want 143", r.ws, StatusCode(r.ws), r.err)
+	}
+	if !reaped(c.Pid) {
+		t.Errorf("pid %d not reaped", c.Pid)
 	}
 }
