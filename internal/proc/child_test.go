@@ -90,14 +90,12 @@ func TestSpawnMissingBinary(t *testing.T) {
 func TestChildWaitPolled(t *testing.T) {
 	c := spawnForTest(t, "/bin/sleep", "30")
 	defer c.Release()
-	type result struct {
-		ws  syscall.WaitStatus
-		err error
-	}
-	done := make(chan result, 1)
+	var ws syscall.WaitStatus
+	done := make(chan error, 1)
 	go func() {
-		ws, err := c.WaitPolled()
-		done <- result{ws, err}
+		var err error
+		ws, err = c.WaitPolled()
+		done <- err
 	}()
 	parked := false
 	for i := 0; i < 500 && !parked; i++ {
@@ -113,9 +111,8 @@ func TestChildWaitPolled(t *testing.T) {
 		t.Error("WaitPolled is not parked in the poller")
 	}
 	c.Signal(syscall.SIGTERM)
-	r := <-done
-	if r.err != nil || StatusCode(r.ws) != 128+int(syscall.SIGTERM) {
-		t.Errorf("WaitPolled = %v (code %d), %v; want 143", r.ws, StatusCode(r.ws), r.err)
+	if err := <-done; err != nil || StatusCode(ws) != 128+int(syscall.SIGTERM) {
+		t.Errorf("WaitPolled = %v (code %d), %v; want 143", ws, StatusCode(ws), err)
 	}
 	if !reaped(c.Pid) {
 		t.Errorf("pid %d not reaped", c.Pid)
