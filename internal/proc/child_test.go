@@ -2,12 +2,12 @@ package proc
 
 import (
 	"os"
-	"runtime"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ukrun/ukrun/internal/testutil"
 )
 
 func spawnForTest(t *testing.T, argv ...string) *Child {
@@ -97,17 +97,7 @@ func TestChildWaitPolled(t *testing.T) {
 		ws, err = c.WaitPolled()
 		done <- err
 	}()
-	parked := false
-	for i := 0; i < 500 && !parked; i++ {
-		time.Sleep(10 * time.Millisecond)
-		buf := make([]byte, 1<<20)
-		for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
-			if strings.Contains(g, "WaitPolled") && strings.Contains(g, "[IO wait") {
-				parked = true
-			}
-		}
-	}
-	if !parked {
+	if !testutil.ParkedInPoller("WaitPolled") {
 		t.Error("WaitPolled is not parked in the poller")
 	}
 	c.Signal(syscall.SIGTERM)
