@@ -106,11 +106,12 @@ func TestVMMInSpecPIDNamespace(t *testing.T) {
 	e.must("delete", "--force", "pid1")
 
 	// A process in a PID namespace of its own: pid 1 there.
-	holder := exec.Command("unshare", "--pid", "--fork", "sleep", "600")
+	holder := exec.Command("unshare", "--pid", "--fork", "--kill-child", "sleep", "600")
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { holder.Process.Kill(); holder.Wait() }()
+	defer holder.Wait()
+	defer holder.Process.Kill() // and so its child, pid 1 there, which ends the namespace
 	init := childOf(t, holder.Process.Pid)
 	path := filepath.Join("/proc", strconv.Itoa(init), "ns", "pid")
 	s.Linux.Namespaces = append(rest, specs.LinuxNamespace{Type: specs.PIDNamespace, Path: path})
