@@ -31,7 +31,7 @@ vet:
 	@test -z "$$(gofmt -l cmd internal test)" || { gofmt -l cmd internal test; echo "gofmt needed"; exit 1; }
 
 unit:
-	$(GO) test -count=1 ./internal/... ./cmd/... ./kernel/...
+	$(GO) test -count=1 ./internal/... ./cmd/... ./kernel/... ./test/bench/
 	$(JSONV2) $(GO) test -count=1 ./internal/... ./cmd/ukrun/
 
 # Fuzz each parser briefly; `make fuzz FUZZTIME=5m` for longer.

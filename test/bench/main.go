@@ -6,6 +6,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,6 +118,7 @@ func run() error {
 	fmt.Printf("BENCH start_ms %.1f ms\n", median(uk))
 	fmt.Printf("BENCH start_ratio %.3f ratio\n", median(uk)/median(raw))
 	fmt.Printf("BENCH start_overhead_ms %.1f ms\n", median(diffs(uk, raw)))
+	fmt.Printf("BENCH start_overhead_se_ms %.1f ms\n", medianSE(diffs(uk, raw)))
 	fmt.Printf("BENCH runtime_ms %.1f ms\n", median(rt))
 	fmt.Printf("BENCH runtime_with_initrd_ms %.1f ms\n", median(rf))
 	fmt.Printf("BENCH create_start_ms %.1f ms\n", median(cs))
@@ -149,6 +151,22 @@ func diffs(a, b []float64) []float64 {
 		d[i] = a[i] - b[i]
 	}
 	return d
+}
+
+// medianSE is the standard error of v's median, from its order
+// statistics: half the span between the ranks n/2 ± sqrt(n)/2, which
+// holds the median with about 68 % confidence whatever v's distribution.
+// One TCG boot here varies by 40-60 ms, so a run's ratio is read against
+// it.
+func medianSE(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
+	n := float64(len(s))
+	lo, hi := int(n/2-math.Sqrt(n)/2), int(math.Ceil(n/2+math.Sqrt(n)/2))
+	if lo < 0 || hi >= len(s) {
+		return math.NaN()
+	}
+	return (s[hi] - s[lo]) / 2
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
