@@ -155,9 +155,9 @@ func firstPositive(vs ...int) int {
 // rollback.
 func (r *Runtime) build(req *vmRequest) (c *state.Container, st *state.State, mon *proc.Child, err error) {
 	err = inNamespaces(req.ns, func() error {
-		// The monitor's runtime starts on another core while the state,
-		// the new namespaces, the network and the guest are made; it waits
-		// for its plan.
+		// The monitor's runtime starts (an early one's has started) on
+		// another core while the state, the new namespaces, the network
+		// and the guest are made; it waits for its plan.
 		var sync *os.File
 		var err error
 		if mon, sync, err = r.monitorFor(req); err != nil {
