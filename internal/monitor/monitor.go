@@ -38,6 +38,8 @@ type monitor struct {
 	code     chan int // the app's exit code, from the control port
 	// forwarded is the last signal passed to a VMM without channels.
 	forwarded unix.Signal
+	sigs      chan os.Signal // every signal, once sigsSet is closed
+	sigsSet   chan struct{}
 }
 
 // Main runs the monitor; its return value is the process's exit status. It
@@ -159,6 +161,7 @@ func (m *monitor) launch() (*vmmProc, error) {
 		return nil, err
 	}
 	m.log.Info("monitor: VMM launched", "pid", vm.Pid)
+	m.catchSignals()
 	if m.plan.Channels {
 		// From launch on: a VM that runs from create asks the time
 		// before start.
