@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // The app's stdout and stderr arrive apart, free of kernel messages; stdin
@@ -180,6 +182,41 @@ func TestLifecycleKill(t *testing.T) {
 	e.must("delete", "life")
 	if r := e.ukrun("", "state", "life"); r.code == 0 || !strings.Contains(r.stderr, "does not exist") {
 		t.Fatalf("state after delete: %+v", r)
+	}
+}
+
+// A signal sent to the pid file's process the moment create returns is
+// the monitor's to handle: it ends the container as any signal before
+// start does, rather than killing the monitor before its handlers are set.
+// The last real-time signal is the last one the monitor's runtime enables.
+func TestSignalRightAfterCreate(t *testing.T) {
+	const sigRTMax = unix.Signal(64)
+	e := newEnv(t)
+	b := bundle(t, []string{"sleep=600"}, nil)
+	log := filepath.Join(t.TempDir(), "ukrun.log")
+	for i := range 3 {
+		id := fmt.Sprintf("early%d", i)
+		pidFile := filepath.Join(t.TempDir(), "pid")
+		e.must("--log", log, "--log-format", "json", "create", "--bundle", b, "--pid-file", pidFile, id)
+		pid, err := os.ReadFile(pidFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		monitor, _ := strconv.Atoi(string(pid))
+		if err := unix.Kill(monitor, sigRTMax); err != nil {
+			t.Fatal(err)
+		}
+		if code := waitExit(t, monitor, 30*time.Second); code != 128+int(sigRTMax) {
+			t.Fatalf("exit code after signal %d: %d, want %d", sigRTMax, code, 128+int(sigRTMax))
+		}
+		e.must("delete", id)
+	}
+	text, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(text), "signal before start ends the container"); n != 3 {
+		t.Fatalf("the monitor handled %d of 3 signals sent right after create; log:\n%s", n, text)
 	}
 }
 
