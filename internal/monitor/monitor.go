@@ -86,6 +86,9 @@ func Main(log *slog.Logger) int {
 			return ExitSetup
 		}
 	}
+	// Once create returns, every signal is the monitor's to handle.
+	m.catchSignals()
+	<-m.sigsSet
 	if err := SendReady(sync, Ready{}, fd); err != nil {
 		m.log.Error("monitor: report ready", "error", err)
 		if m.vm != nil {

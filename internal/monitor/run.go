@@ -17,9 +17,7 @@ import (
 // run waits for start, lets the VM run, relays stdio and signals until the
 // VMM exits, and returns the container's exit code.
 func (m *monitor) run() int {
-	m.catchSignals()
-	<-m.sigsSet
-	sigs := m.sigs
+	sigs := m.sigs // caught since before create's answer (Main)
 	type startResult struct {
 		vm  *vmmProc
 		err error
@@ -152,10 +150,11 @@ func (m *monitor) awaitStart() (*vmmProc, error) {
 }
 
 // catchSignals starts catching every signal, to forward it, on a goroutine
-// of its own. os/signal enables them one at a time, each in a handshake
-// with a thread of the runtime's: 2-5 ms for all of them on a single P. So
-// it runs as soon as the VMM is launched, while the VMM starts, rather than
-// while start waits for the monitor's answer.
+// of its own; sigsSet closes when it is done. os/signal enables them one
+// at a time, each in a handshake with a thread of the runtime's: 2-5 ms
+// for all of them on a single P. So it runs as soon as the VMM is
+// launched, while the VMM starts, rather than while start waits for the
+// monitor's answer.
 func (m *monitor) catchSignals() {
 	if m.sigs != nil {
 		return
