@@ -123,6 +123,10 @@ func (m *monitor) boot(sync *os.File) (int, error) {
 			err = m.qmp.Execute("x-exit-preconfig", timeout)
 		}
 	}
+	if err == nil && !m.plan.Running {
+		// start lets the VM run with one byte.
+		err = m.qmp.Stage("cont")
+	}
 	if err != nil {
 		m.vm.kill()
 		<-m.vm.done
