@@ -48,9 +48,9 @@ func (q *QMP) Execute(cmd string, timeout time.Duration) error {
 }
 
 // Stage sends all of cmd but its closing brace, which Execute(cmd) then
-// sends alone. QEMU reads QMP one byte per turn of its main loop, about
-// 20 µs a byte on a TCG host: a staged command is dispatched by one byte.
-// Until then QEMU holds it unparsed, and no other command can be sent.
+// sends alone: QEMU reads QMP one byte per turn of its main loop, and the
+// rest is read by then. Until that byte, QEMU holds the command unrun and
+// no other command can be sent.
 func (q *QMP) Stage(cmd string) error {
 	if q.staged != "" {
 		return fmt.Errorf("qmp %s: %s is staged", cmd, q.staged)
