@@ -334,6 +334,7 @@ func (r *Runtime) spawnMonitor(id, bin string, clone uintptr, consoleSocket stri
 	if err != nil {
 		return nil, nil, fmt.Errorf("socketpair: %w", err)
 	}
+	unix.SetNonblock(fds[0], true) // waits in the poller (monitor.recvMsg)
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync-monitor")
 	defer theirs.Close()
 	sys := &syscall.SysProcAttr{Setsid: true, Cloneflags: clone}
@@ -383,7 +384,9 @@ func (r *Runtime) launchVM(c *state.Container, st *state.State, req *vmRequest, 
 		// A monitor that could not start the VMM has answered already and
 		// is gone: its answer, read below, says why.
 		if sendErr = monitor.SendFilesReady(sync); sendErr != nil {
-			unix.Shutdown(int(sync.Fd()), unix.SHUT_WR)
+			if rc, err := sync.SyscallConn(); err == nil {
+				rc.Control(func(fd uintptr) { unix.Shutdown(int(fd), unix.SHUT_WR) })
+			}
 		}
 	}
 	_, pidfd, err := monitor.RecvReady(sync)

@@ -51,6 +51,7 @@ func Main(log *slog.Logger) int {
 		log.Error("monitor: Main must run on the main thread (lock it in init)")
 		return ExitSetup
 	}
+	unix.SetNonblock(FDSync, true) // waits in the poller (recvMsg)
 	sync := os.NewFile(FDSync, "sync")
 	os.Unsetenv("GOMAXPROCS") // create's, for this runtime only, not the VMM's
 	l := make(launcher)

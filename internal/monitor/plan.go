@@ -137,16 +137,42 @@ func sendMsg(sock *os.File, b []byte, fds []int) error {
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
 	}
-	return unix.Sendmsg(int(sock.Fd()), b, oob, nil, 0)
+	rc, err := sock.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Write(func(fd uintptr) bool {
+		serr = unix.Sendmsg(int(fd), b, oob, nil, 0)
+		return serr != unix.EAGAIN
+	}); err != nil {
+		return err
+	}
+	return serr
 }
 
 // recvMsg reads one message from sock into buf, with the fds attached to
-// it (room for maxFDs) and the receive flags.
+// it (room for maxFDs) and the receive flags. On a non-blocking sock (both
+// ends are, in create and in the monitor) it waits in the runtime's poller,
+// not in a blocking recvmsg: sysmon, which takes back the P of a thread
+// blocked in a syscall, then wakes every 0.1 ms for the next 5 ms, taking
+// turns with the booting VMM.
 func recvMsg(sock *os.File, buf []byte, maxFDs int) (int, []int, int, error) {
 	oob := make([]byte, unix.CmsgSpace(4*maxFDs))
-	n, oobn, flags, _, err := unix.Recvmsg(int(sock.Fd()), buf, oob, unix.MSG_CMSG_CLOEXEC)
+	rc, err := sock.SyscallConn()
 	if err != nil {
 		return 0, nil, 0, err
+	}
+	var n, oobn, flags int
+	var rerr error
+	if err := rc.Read(func(fd uintptr) bool {
+		n, oobn, flags, _, rerr = unix.Recvmsg(int(fd), buf, oob, unix.MSG_CMSG_CLOEXEC)
+		return rerr != unix.EAGAIN
+	}); err != nil {
+		return 0, nil, 0, err
+	}
+	if rerr != nil {
+		return 0, nil, 0, rerr
 	}
 	msgs, err := unix.ParseSocketControlMessage(oob[:oobn])
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -141,5 +142,56 @@ func TestJoinNamespacesRefusesUnknownKinds(t *testing.T) {
 	}
 	if err := joinNamespaces([]string{"mnt"}, []*os.File{f}); err == nil || !strings.Contains(err.Error(), "unknown") {
 		t.Fatalf("joinNamespaces of a mount namespace: %v", err)
+	}
+}
+
+// Create's and the monitor's ends are non-blocking: a read waits for its
+// message in the runtime's poller (fds and all), and the socket stays
+// non-blocking, out of reach of a blocking syscall.
+func TestNonblockingSocketsWait(t *testing.T) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, mon := os.NewFile(uintptr(fds[0]), "create"), os.NewFile(uintptr(fds[1]), "monitor")
+	defer create.Close()
+	defer mon.Close()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		SendPlan(create, Plan{ID: "late"}, nil)
+	}()
+	plan, files, err := readPlan(mon)
+	if err != nil || plan.ID != "late" || len(files) != 0 {
+		t.Fatalf("readPlan: %q, %d files, %v; want the late plan", plan.ID, len(files), err)
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		SendReady(mon, Ready{}, int(r.Fd()))
+	}()
+	ready, fd, err := RecvReady(create)
+	if err != nil || ready.Error != "" || fd < 0 {
+		t.Fatalf("RecvReady: %+v, fd %d, %v", ready, fd, err)
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil || st.Mode&unix.S_IFMT != unix.S_IFIFO {
+		t.Fatalf("the fd that came is not the pipe: mode %o, %v", st.Mode, err)
+	}
+	for _, f := range []*os.File{create, mon} {
+		rc, err := f.SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flags int
+		rc.Control(func(fd uintptr) { flags, _ = unix.FcntlInt(fd, unix.F_GETFL, 0) })
+		if flags&unix.O_NONBLOCK == 0 {
+			t.Errorf("%s's end became blocking", f.Name())
+		}
 	}
 }
