@@ -66,7 +66,7 @@ func wait(mon *proc.Child, sigs <-chan os.Signal) int {
 	}
 	done := make(chan exit, 1)
 	go func() {
-		ws, err := mon.Wait()
+		ws, err := mon.WaitPolled()
 		done <- exit{ws, err}
 	}()
 	for {
