@@ -24,13 +24,6 @@ const rounds = 30
 // median takes more.
 const lifecycleRounds = 100
 
-// ratioRounds of raw QEMU and ukrun boots give start_ratio. A boot's time
-// varies by ±50 ms here: over six runs of 90 rounds the ratio of the two
-// medians moved from 0.995 to 1.052, while the median of the rounds' own
-// differences (start_overhead_ms) stayed within -4 to 16 ms. 200 rounds
-// shrink the spread by a third.
-const ratioRounds = 200
-
 func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -50,35 +43,9 @@ func run() error {
 	if b.bundle, err = makeBundle(work, b.bin); err != nil {
 		return err
 	}
-	argv, initrd, err := b.rawArgv(work)
+	raw, uk, err := b.startRatio(work)
 	if err != nil {
 		return err
-	}
-	// Warm the caches (kernel extraction, initrd base, accel probe), and
-	// boot once so that every measured boot follows another boot: one that
-	// follows the kill of a paused VM (rawArgv, lifecycle) was 75 ms
-	// slower in the median on this host.
-	if _, err := b.ukrunFirstOutput("warm"); err != nil {
-		return err
-	}
-	var raw, uk []float64
-	for i := 0; i < ratioRounds; i++ {
-		for _, which := range inTurn(i, "raw", "ukrun") {
-			if which == "raw" {
-				d, err := rawFirstOutput(argv, initrd)
-				if err != nil {
-					return fmt.Errorf("raw qemu: %w", err)
-				}
-				raw = append(raw, ms(d))
-			} else {
-				d, err := b.ukrunFirstOutput(fmt.Sprintf("run%d", i))
-				if err != nil {
-					return fmt.Errorf("ukrun run: %w", err)
-				}
-				uk = append(uk, ms(d))
-			}
-		}
-		fmt.Fprintf(os.Stderr, "round %d: raw %.0f ms, ukrun %.0f ms\n", i+1, raw[i], uk[i])
 	}
 	var rt, rf, cs, td []float64
 	for i := 0; i < lifecycleRounds; i++ {
